@@ -1,7 +1,6 @@
+#include <array>
 #include <weft/addr/literals.hpp>
 #include <weft/addr/special_purpose.hpp>
-
-#include <array>
 
 namespace weft::addr {
 
@@ -26,8 +25,7 @@ constexpr std::array<ipv4_special_purpose_block, 25> ipv4_registry{{
     {"192.0.0.0/29"_net4, "IPv4 Service Continuity Prefix", "RFC 7335", T, T, T, F, F},
     {"192.0.0.8/32"_net4, "IPv4 dummy address", "RFC 7600", T, F, F, F, F},
     {"192.0.0.9/32"_net4, "Port Control Protocol Anycast", "RFC 7723", T, T, T, T, F},
-    {"192.0.0.10/32"_net4, "Traversal Using Relays around NAT Anycast", "RFC 8155", T, T, T, T,
-     F},
+    {"192.0.0.10/32"_net4, "Traversal Using Relays around NAT Anycast", "RFC 8155", T, T, T, T, F},
     {"192.0.0.170/32"_net4, "NAT64/DNS64 Discovery", "RFC 8880, RFC 7050 §2.2", F, F, F, F, T},
     {"192.0.0.171/32"_net4, "NAT64/DNS64 Discovery", "RFC 8880, RFC 7050 §2.2", F, F, F, F, T},
     {"192.0.2.0/24"_net4, "Documentation (TEST-NET-1)", "RFC 5737", F, F, F, F, F},
@@ -55,17 +53,16 @@ constexpr std::array<ipv6_special_purpose_block, 26> ipv6_registry{{
     {"2001::/23"_net6, "IETF Protocol Assignments", "RFC 2928", F, F, F, F, F},
     {"2001::/32"_net6, "TEREDO", "RFC 4380, RFC 8190", T, T, T, NA, F},
     {"2001:1::1/128"_net6, "Port Control Protocol Anycast", "RFC 7723", T, T, T, T, F},
-    {"2001:1::2/128"_net6, "Traversal Using Relays around NAT Anycast", "RFC 8155", T, T, T, T,
+    {"2001:1::2/128"_net6, "Traversal Using Relays around NAT Anycast", "RFC 8155", T, T, T, T, F},
+    {"2001:1::3/128"_net6, "DNS-SD Service Registration Protocol Anycast", "RFC 9665", T, T, T, T,
      F},
-    {"2001:1::3/128"_net6, "DNS-SD Service Registration Protocol Anycast", "RFC 9665", T, T, T,
-     T, F},
     {"2001:2::/48"_net6, "Benchmarking", "RFC 5180", T, T, T, F, F},
     {"2001:3::/32"_net6, "AMT", "RFC 7450", T, T, T, T, F},
     {"2001:4:112::/48"_net6, "AS112-v6", "RFC 7535", T, T, T, T, F},
     {"2001:10::/28"_net6, "Deprecated (previously ORCHID)", "RFC 4843", NA, NA, NA, NA, NA},
     {"2001:20::/28"_net6, "ORCHIDv2", "RFC 7343", T, T, T, T, F},
-    {"2001:30::/28"_net6, "Drone Remote ID Protocol Entity Tags (DETs) Prefix", "RFC 9374", T, T,
-     T, T, F},
+    {"2001:30::/28"_net6, "Drone Remote ID Protocol Entity Tags (DETs) Prefix", "RFC 9374", T, T, T,
+     T, F},
     {"2001:db8::/32"_net6, "Documentation", "RFC 3849", F, F, F, F, F},
     // IANA lists N/A; like Python's ipaddress we treat 6to4 as not globally reachable.
     {"2002::/16"_net6, "6to4", "RFC 3056", T, T, T, NA, F},
@@ -141,7 +138,9 @@ bool ipv4_address::is_private() const noexcept {
     return is_private_span(ipv4_registry, *this, *this);
 }
 
-bool ipv4_address::is_global() const noexcept { return !is_shared() && !is_private(); }
+bool ipv4_address::is_global() const noexcept {
+    return !is_shared() && !is_private();
+}
 
 bool ipv6_address::is_private() const noexcept {
     if (auto v4 = ipv4_mapped()) {
@@ -171,6 +170,8 @@ template <> bool ipv6_network::is_private() const noexcept {
     return is_private_span(ipv6_registry, network_address(), broadcast_address());
 }
 
-template <> bool ipv6_network::is_global() const noexcept { return !is_private(); }
+template <> bool ipv6_network::is_global() const noexcept {
+    return !is_private();
+}
 
 } // namespace weft::addr

@@ -186,8 +186,12 @@ template <class A> class subnet_range {
     constexpr iterator end() const noexcept { return iterator(last_, last_, prefix_, true); }
     /// How many subnets: 2^(new prefix - old prefix).
     [[nodiscard]] constexpr address_count size() const noexcept {
+        if (first_ == last_) {
+            return address_count(0); // also keeps the shift below < bits when prefix_ == 0
+        }
+        // span is count - 1 = 2^k - 1, so k = floor_log2(span) + 1 (span + 1 overflows on a /0).
         const auto span = (last_ - first_) >> (A::bits - prefix_);
-        return address_count(static_cast<unsigned>(detail::floor_log2(span + 1)));
+        return address_count(static_cast<unsigned>(detail::floor_log2(span) + 1));
     }
 
   private:
