@@ -1,0 +1,49 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <weft/io/operation.hpp>
+
+namespace weft::io {
+
+/// Which kernel interface a loop drives.
+enum class backend_kind : std::uint8_t {
+    uring, ///< io_uring (liburing): completions, batched submission
+    epoll, ///< epoll, edge-triggered: readiness, then the syscall
+};
+
+std::string_view to_string(backend_kind k) noexcept;
+
+class loop;
+
+/// The part of a loop that talks to the kernel. One per loop; loop thread only.
+///
+/// libuv's rule holds: an operation that fails to start completes at once with the error
+/// (submit returns false); one that starts completes exactly once, through the loop.
+class backend {
+  public:
+    virtual ~backend() = default;
+    [[nodiscard]] virtual backend_kind kind() const noexcept = 0;
+
+    /// Starts `op`. @returns false if it finished synchronously (op.result is set and the
+    /// waiter must not be suspended), true if it will complete later via loop::complete.
+    virtual bool submit(operation& op) = 0;
+    /// Asks the kernel to give up `op`; it still completes, with -ECANCELED unless it
+    /// finished first.
+    virtual void cancel(operation& op) = 0;
+    /// Waits for completions (at most `timeout`, forever if nullopt) and hands each one to
+    /// loop::complete.
+    virtual void wait(std::optional<std::chrono::nanoseconds> timeout) = 0;
+    /// Called before `fd` is closed, so no readiness state outlives it.
+    virtual void forget(int fd) noexcept = 0;
+    /// Wakes wait() from another thread.
+    virtual void wake() noexcept = 0;
+};
+
+std::unique_ptr<backend> make_uring_backend(loop& owner, std::error_code& ec);
+std::unique_ptr<backend> make_epoll_backend(loop& owner, std::error_code& ec);
+
+} // namespace weft::io

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+namespace weft::io {
+
+/// One kernel operation in flight: what to do, on which descriptor, and where the result
+/// goes. It lives in the awaiting coroutine's frame (no allocation per operation) and must
+/// not move or die until the backend has completed it — exactly once, even when cancelled.
+struct operation {
+    enum class kind : std::uint8_t {
+        read,     ///< read(2): buffer, length (any descriptor)
+        send,     ///< send(2) with MSG_NOSIGNAL: buffer, length (sockets: EPIPE, not SIGPIPE)
+        readv,    ///< readv(2): iov, iovcnt
+        sendv,    ///< sendmsg(2) of iov, iovcnt with MSG_NOSIGNAL (gather write to a socket)
+        recvmsg,  ///< recvmsg(2): msg
+        sendmsg,  ///< sendmsg(2): msg (MSG_NOSIGNAL)
+        accept,   ///< accept4(2): addr, addrlen; SOCK_NONBLOCK | SOCK_CLOEXEC
+        connect,  ///< connect(2): addr, addr_length
+        poll_in,  ///< wait until readable
+        poll_out, ///< wait until writable
+    };
+
+    kind op = kind::read;
+    int fd = -1;
+    void* buffer = nullptr;
+    std::size_t length = 0;
+    const iovec* iov = nullptr;
+    int iovcnt = 0;
+    msghdr* msg = nullptr;
+    sockaddr* addr = nullptr;
+    socklen_t* addr_length_out = nullptr;
+    socklen_t addr_length = 0;
+
+    /// The result: >= 0 on success (bytes, or the new descriptor), -errno on failure,
+    /// -ECANCELED when cancelled.
+    long result = 0;
+    /// Resumed once when the operation completes.
+    std::coroutine_handle<> waiter;
+
+    /// Backend bookkeeping: the msghdr of a sendv (io_uring reads it after submission),
+    /// the fd's wait list and connect progress (epoll).
+    msghdr gather{};
+    operation* next_waiting = nullptr;
+    bool waiting = false;
+    bool started = false;
+};
+
+} // namespace weft::io

@@ -1,0 +1,269 @@
+// The epoll backend: edge-triggered readiness. An operation is tried at once; only on
+// EAGAIN does it join its descriptor's wait list, and it is retried when the edge comes.
+// Each descriptor is registered once (EPOLLIN|EPOLLOUT|EPOLLET) and removed by forget().
+
+#include <cerrno>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include <vector>
+#include <weft/io/loop.hpp>
+
+namespace weft::io {
+namespace {
+
+bool is_reader(operation::kind k) noexcept {
+    switch (k) {
+    case operation::kind::read:
+    case operation::kind::readv:
+    case operation::kind::recvmsg:
+    case operation::kind::accept:
+    case operation::kind::poll_in:
+        return true;
+    default:
+        return false;
+    }
+}
+
+long errno_result(long r) noexcept {
+    return r < 0 ? -errno : r;
+}
+
+// Runs the syscall of `op` once on a non-blocking descriptor: the value, or -errno.
+long perform(operation& op) noexcept {
+    while (true) {
+        long r = 0;
+        switch (op.op) {
+        case operation::kind::read:
+            r = errno_result(::read(op.fd, op.buffer, op.length));
+            break;
+        case operation::kind::send:
+            r = errno_result(::send(op.fd, op.buffer, op.length, MSG_NOSIGNAL));
+            break;
+        case operation::kind::readv:
+            r = errno_result(::readv(op.fd, op.iov, op.iovcnt));
+            break;
+        case operation::kind::sendv:
+            op.gather.msg_iov = const_cast<iovec*>(op.iov);
+            op.gather.msg_iovlen = static_cast<std::size_t>(op.iovcnt);
+            r = errno_result(::sendmsg(op.fd, &op.gather, MSG_NOSIGNAL));
+            break;
+        case operation::kind::recvmsg:
+            r = errno_result(::recvmsg(op.fd, op.msg, 0));
+            break;
+        case operation::kind::sendmsg:
+            r = errno_result(::sendmsg(op.fd, op.msg, MSG_NOSIGNAL));
+            break;
+        case operation::kind::accept:
+            r = errno_result(
+                ::accept4(op.fd, op.addr, op.addr_length_out, SOCK_NONBLOCK | SOCK_CLOEXEC));
+            break;
+        case operation::kind::connect:
+            if (!op.started) {
+                op.started = true;
+                r = errno_result(::connect(op.fd, op.addr, op.addr_length));
+                if (r == -EINPROGRESS) {
+                    r = -EAGAIN;
+                }
+            } else {
+                // Writable after EINPROGRESS: SO_ERROR holds the outcome.
+                int err = 0;
+                socklen_t len = sizeof err;
+                if (::getsockopt(op.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+                    err = errno;
+                }
+                r = -err;
+            }
+            break;
+        case operation::kind::poll_in:
+        case operation::kind::poll_out: {
+            pollfd p{op.fd,
+                     static_cast<short>(op.op == operation::kind::poll_in ? POLLIN : POLLOUT), 0};
+            const int n = ::poll(&p, 1, 0);
+            r = n < 0 ? -errno : n == 0 ? -EAGAIN : 0;
+            break;
+        }
+        }
+        if (r != -EINTR) {
+            return r == -EWOULDBLOCK ? -EAGAIN : r;
+        }
+    }
+}
+
+class epoll_backend final : public backend {
+  public:
+    epoll_backend(loop& owner, int epfd, int wakefd) : loop_(owner), epfd_(epfd), wakefd_(wakefd) {}
+    ~epoll_backend() override {
+        ::close(wakefd_);
+        ::close(epfd_);
+    }
+
+    backend_kind kind() const noexcept override { return backend_kind::epoll; }
+
+    bool submit(operation& op) override {
+        const long r = perform(op);
+        if (r != -EAGAIN) {
+            op.result = r;
+            return false;
+        }
+        if (!watch(op.fd)) {
+            op.result = -errno;
+            return false;
+        }
+        auto& head = is_reader(op.op) ? state(op.fd).readers : state(op.fd).writers;
+        op.next_waiting = nullptr;
+        op.waiting = true;
+        operation** tail = &head;
+        while (*tail != nullptr) {
+            tail = &(*tail)->next_waiting;
+        }
+        *tail = &op;
+        return true;
+    }
+
+    void cancel(operation& op) override {
+        if (!op.waiting) {
+            return;
+        }
+        unlink(op);
+        op.result = -ECANCELED;
+        // Resumed on the next turn, never from inside the canceller's stack.
+        loop_.post(op.waiter);
+    }
+
+    void wait(std::optional<std::chrono::nanoseconds> timeout) override {
+        int ms = -1;
+        if (timeout) {
+            // Round up so a timer is never fired early and the loop never spins.
+            ms = static_cast<int>((timeout->count() + 999'999) / 1'000'000);
+        }
+        epoll_event events[256];
+        const int n = ::epoll_wait(epfd_, events, 256, ms);
+        for (int i = 0; i < n; ++i) {
+            const int fd = events[i].data.fd;
+            const std::uint32_t ev = events[i].events;
+            if (fd == wakefd_) {
+                std::uint64_t count;
+                (void)!::read(wakefd_, &count, sizeof count);
+                continue;
+            }
+            if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
+                retry(fd, true);
+            }
+            if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
+                retry(fd, false);
+            }
+        }
+    }
+
+    void forget(int fd) noexcept override {
+        if (fd < 0 || static_cast<std::size_t>(fd) >= fds_.size() || !fds_[fd].registered) {
+            return;
+        }
+        ::epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
+        // Operations still waiting on a descriptor being closed end with ECANCELED.
+        for (operation* head : {fds_[fd].readers, fds_[fd].writers}) {
+            for (operation* op = head; op != nullptr;) {
+                operation* next = op->next_waiting;
+                op->waiting = false;
+                op->result = -ECANCELED;
+                loop_.post(op->waiter);
+                op = next;
+            }
+        }
+        fds_[fd] = {};
+    }
+
+    void wake() noexcept override {
+        const std::uint64_t one = 1;
+        (void)!::write(wakefd_, &one, sizeof one);
+    }
+
+  private:
+    struct fd_state {
+        operation* readers = nullptr;
+        operation* writers = nullptr;
+        bool registered = false;
+    };
+
+    fd_state& state(int fd) {
+        if (static_cast<std::size_t>(fd) >= fds_.size()) {
+            fds_.resize(static_cast<std::size_t>(fd) + 64);
+        }
+        return fds_[static_cast<std::size_t>(fd)];
+    }
+
+    bool watch(int fd) {
+        if (state(fd).registered) {
+            return true;
+        }
+        epoll_event ev{};
+        ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+        ev.data.fd = fd;
+        if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) < 0) {
+            return false;
+        }
+        state(fd).registered = true;
+        return true;
+    }
+
+    void unlink(operation& op) noexcept {
+        auto& s = fds_[static_cast<std::size_t>(op.fd)];
+        operation** link = is_reader(op.op) ? &s.readers : &s.writers;
+        while (*link != nullptr && *link != &op) {
+            link = &(*link)->next_waiting;
+        }
+        if (*link == &op) {
+            *link = op.next_waiting;
+        }
+        op.next_waiting = nullptr;
+        op.waiting = false;
+    }
+
+    // Retries the waiting operations of one direction in order until one would block.
+    // A resumed coroutine may submit, cancel or close: state is looked up afresh each time.
+    void retry(int fd, bool readers) {
+        while (static_cast<std::size_t>(fd) < fds_.size()) {
+            operation* op = readers ? fds_[fd].readers : fds_[fd].writers;
+            if (op == nullptr) {
+                return;
+            }
+            const long r = perform(*op);
+            if (r == -EAGAIN) {
+                return;
+            }
+            unlink(*op);
+            op->result = r;
+            loop_.complete(*op);
+        }
+    }
+
+    loop& loop_;
+    int epfd_;
+    int wakefd_;
+    std::vector<fd_state> fds_;
+};
+
+} // namespace
+
+std::unique_ptr<backend> make_epoll_backend(loop& owner, std::error_code& ec) {
+    const int epfd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (epfd < 0) {
+        ec.assign(errno, std::system_category());
+        return nullptr;
+    }
+    const int wakefd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wakefd < 0) {
+        ec.assign(errno, std::system_category());
+        ::close(epfd);
+        return nullptr;
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = wakefd;
+    ::epoll_ctl(epfd, EPOLL_CTL_ADD, wakefd, &ev);
+    return std::make_unique<epoll_backend>(owner, epfd, wakefd);
+}
+
+} // namespace weft::io

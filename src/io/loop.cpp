@@ -1,0 +1,259 @@
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <fmt/format.h>
+#include <string_view>
+#include <weft/io/loop.hpp>
+
+namespace weft::io {
+
+namespace {
+
+thread_local loop* current_loop = nullptr;
+
+} // namespace
+
+// A coroutine that owns a spawned task: it logs what escapes and frees itself at the end.
+// Its promise carries the stop token, which the awaited task inherits.
+struct detached {
+    struct promise_type {
+        template <class... Args>
+        explicit promise_type(loop&, task<void>&, std::stop_token& stop, Args&...) noexcept
+            : stop_(stop) {}
+        detached get_return_object() noexcept {
+            return {std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
+        std::suspend_always initial_suspend() const noexcept { return {}; }
+        std::suspend_never final_suspend() const noexcept { return {}; }
+        void return_void() const noexcept {}
+        // The body catches everything; reaching here would be a bug in this file.
+        void unhandled_exception() const noexcept { std::terminate(); }
+        [[nodiscard]] const std::stop_token& stop_token() const noexcept { return stop_; }
+
+      private:
+        std::stop_token stop_;
+    };
+    std::coroutine_handle<promise_type> handle;
+};
+
+std::string_view to_string(backend_kind k) noexcept {
+    return k == backend_kind::uring ? "uring" : "epoll";
+}
+
+expected<std::unique_ptr<loop>, std::error_code> loop::create(std::optional<backend_kind> kind) {
+    if (!kind) {
+        if (const char* env = std::getenv("WEFT_IO")) {
+            const std::string_view name(env);
+            if (name == "epoll") {
+                kind = backend_kind::epoll;
+            } else if (name == "uring" || name == "io_uring") {
+                kind = backend_kind::uring;
+            } else {
+                return unexpected(std::make_error_code(std::errc::invalid_argument));
+            }
+        }
+    }
+    std::unique_ptr<loop> l(new loop());
+    std::error_code ec;
+    if (!kind || *kind == backend_kind::uring) {
+        l->backend_ = make_uring_backend(*l, ec);
+        if (!l->backend_ && kind) {
+            return unexpected(ec); // uring was asked for by name: say why it failed
+        }
+    }
+    if (!l->backend_) {
+        l->backend_ = make_epoll_backend(*l, ec);
+        if (!l->backend_) {
+            return unexpected(ec);
+        }
+    }
+    return l;
+}
+
+loop::~loop() {
+    // Frames still queued belong to tasks that never ran to completion; the tasks own
+    // them (or the detached wrapper does), so only the queue is dropped here.
+    ready_.clear();
+}
+
+loop* loop::current() noexcept {
+    return current_loop;
+}
+
+void loop::spawn(task<void> t) {
+    spawn(std::move(t), stop_source_.get_token());
+}
+
+detached loop::run_detached(loop& l, task<void> inner, std::stop_token stop) {
+    (void)stop; // reaches `inner` through the promise (see detached::promise_type)
+    try {
+        co_await std::move(inner);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "weft: a spawned task failed: {}\n", e.what());
+    } catch (...) {
+        fmt::print(stderr, "weft: a spawned task failed with a non-standard exception\n");
+    }
+    --l.spawned_;
+}
+
+void loop::spawn(task<void> t, std::stop_token stop) {
+    ++spawned_;
+    post(run_detached(*this, std::move(t), std::move(stop)).handle);
+}
+
+void loop::stop() noexcept {
+    stopping_ = true;
+    backend_->wake();
+}
+
+void loop::run() {
+    stopping_ = false;
+    run_until([this] { return stopping_; });
+}
+
+void loop::run_until_impl(bool (*done)(void*), void* ctx) {
+    loop* const outer = current_loop;
+    current_loop = this;
+    while (true) {
+        drain_ready();
+        if (done(ctx)) {
+            break;
+        }
+        std::optional<std::chrono::nanoseconds> timeout;
+        if (!ready_.empty()) {
+            timeout = std::chrono::nanoseconds(0);
+        } else if (!timers_.empty()) {
+            const auto left = timers_.front()->deadline - steady_clock::now();
+            timeout = left.count() > 0 ? std::chrono::duration_cast<std::chrono::nanoseconds>(left)
+                                       : std::chrono::nanoseconds(0);
+        }
+        backend_->wait(timeout);
+        fire_timers();
+    }
+    current_loop = outer;
+}
+
+void loop::drain_ready() {
+    // Only what is queued now: a task that re-posts itself waits for the next turn, so
+    // I/O completions are never starved.
+    for (std::size_t n = ready_.size(); n > 0 && !ready_.empty(); --n) {
+        auto h = ready_.front();
+        ready_.pop_front();
+        h.resume();
+    }
+}
+
+void loop::complete(operation& op) noexcept {
+    op.waiter.resume();
+}
+
+// --- timers: a binary min-heap of pointers into sleeping frames, with back-indices so a
+// cancelled timer is removed in O(log n) instead of lingering.
+
+void loop::heap_swap(std::size_t a, std::size_t b) noexcept {
+    std::swap(timers_[a], timers_[b]);
+    timers_[a]->heap_index = a;
+    timers_[b]->heap_index = b;
+}
+
+void loop::heap_up(std::size_t i) noexcept {
+    while (i > 0) {
+        const std::size_t parent = (i - 1) / 2;
+        if (timers_[parent]->deadline <= timers_[i]->deadline) {
+            break;
+        }
+        heap_swap(i, parent);
+        i = parent;
+    }
+}
+
+void loop::heap_down(std::size_t i) noexcept {
+    const std::size_t n = timers_.size();
+    while (true) {
+        std::size_t smallest = i;
+        const std::size_t l = 2 * i + 1;
+        const std::size_t r = l + 1;
+        if (l < n && timers_[l]->deadline < timers_[smallest]->deadline) {
+            smallest = l;
+        }
+        if (r < n && timers_[r]->deadline < timers_[smallest]->deadline) {
+            smallest = r;
+        }
+        if (smallest == i) {
+            break;
+        }
+        heap_swap(i, smallest);
+        i = smallest;
+    }
+}
+
+void loop::add_timer(timer_entry& t) {
+    t.heap_index = timers_.size();
+    timers_.push_back(&t);
+    heap_up(t.heap_index);
+}
+
+void loop::remove_timer(timer_entry& t) noexcept {
+    const std::size_t i = t.heap_index;
+    if (i >= timers_.size() || timers_[i] != &t) {
+        return;
+    }
+    const std::size_t last = timers_.size() - 1;
+    if (i != last) {
+        heap_swap(i, last);
+    }
+    timers_.pop_back();
+    t.heap_index = static_cast<std::size_t>(-1);
+    if (i < timers_.size()) {
+        heap_up(i);
+        heap_down(i);
+    }
+}
+
+void loop::fire_timers() {
+    const auto now = steady_clock::now();
+    while (!timers_.empty() && timers_.front()->deadline <= now) {
+        timer_entry& t = *timers_.front();
+        remove_timer(t);
+        post(t.waiter);
+    }
+}
+
+bool op_awaiter::start(std::coroutine_handle<> h, std::stop_token token) {
+    if (token.stop_requested()) {
+        op_.result = -ECANCELED;
+        return false;
+    }
+    op_.waiter = h;
+    if (!loop_->backend().submit(op_)) {
+        return false;
+    }
+    if (token.stop_possible()) {
+        cancel_.emplace(std::move(token), canceller{this});
+    }
+    return true;
+}
+
+void sleep_awaiter::canceller::operator()() const noexcept {
+    if (self->timer_.heap_index != static_cast<std::size_t>(-1)) {
+        self->loop_->remove_timer(self->timer_);
+        self->timer_.cancelled = true;
+        self->loop_->post(self->timer_.waiter);
+    }
+}
+
+bool sleep_awaiter::start(std::coroutine_handle<> h, std::stop_token token) {
+    loop_ = loop::current();
+    if (loop_ == nullptr || token.stop_requested()) {
+        timer_.cancelled = true;
+        return false;
+    }
+    timer_.waiter = h;
+    loop_->add_timer(timer_);
+    if (token.stop_possible()) {
+        cancel_.emplace(std::move(token), canceller{this});
+    }
+    return true;
+}
+
+} // namespace weft::io
