@@ -215,7 +215,11 @@ void loop::fire_timers() {
     while (!timers_.empty() && timers_.front()->deadline <= now) {
         timer_entry& t = *timers_.front();
         remove_timer(t);
-        post(t.waiter);
+        if (t.on_expiry != nullptr) {
+            t.on_expiry(t.context);
+        } else {
+            post(t.waiter);
+        }
     }
 }
 

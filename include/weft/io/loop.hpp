@@ -23,7 +23,9 @@ using steady_clock = std::chrono::steady_clock;
 /// A timer waiting in a loop's heap; lives in the sleeping coroutine's frame.
 struct timer_entry {
     steady_clock::time_point deadline;
-    std::coroutine_handle<> waiter;
+    std::coroutine_handle<> waiter;              ///< resumed on expiry, unless `on_expiry` is set
+    void (*on_expiry)(void*) noexcept = nullptr; ///< called instead, with `context`
+    void* context = nullptr;
     std::size_t heap_index = static_cast<std::size_t>(-1);
     bool cancelled = false;
 };
@@ -127,6 +129,8 @@ class op_awaiter {
         cancel_.reset();
         return to_expected(op_.result);
     }
+    /// The operation, for awaiters that point it at buffers of their own before starting.
+    operation& op() noexcept { return op_; }
 
   private:
     struct canceller {

@@ -162,6 +162,38 @@ inline task<void> detail::task_promise<void>::get_return_object() noexcept {
     return task<void>(std::coroutine_handle<task_promise<void>>::from_promise(*this));
 }
 
+/// Awaits `t` with `token` as its stop token instead of the awaiter's own (how the
+/// combinators give each child a stop source of its own).
+template <class T> auto await_with_token(task<T>&& t, std::stop_token token) noexcept {
+    struct awaiter {
+        task<T>& t;
+        std::stop_token token;
+        bool await_ready() const noexcept { return t.done(); }
+        std::coroutine_handle<> await_suspend(std::coroutine_handle<> parent) noexcept {
+            return t.prepare(std::move(token), parent);
+        }
+        T await_resume() { return t.result(); }
+    };
+    return awaiter{t, std::move(token)};
+}
+
+namespace detail {
+struct stop_token_awaiter {
+    std::stop_token token;
+    bool await_ready() const noexcept { return false; }
+    template <class P> bool await_suspend(std::coroutine_handle<P> h) noexcept {
+        token = stop_token_of(h);
+        return false;
+    }
+    std::stop_token await_resume() noexcept { return std::move(token); }
+};
+} // namespace detail
+
+/// `co_await this_stop_token()` yields the stop token of the calling task.
+inline detail::stop_token_awaiter this_stop_token() noexcept {
+    return {};
+}
+
 /// Something `co_await` can be applied to inside a task.
 template <class A>
 concept awaitable = requires(A a) {

@@ -1,0 +1,253 @@
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <weft/io/combinators.hpp>
+#include <weft/io/tcp.hpp>
+
+namespace weft::io {
+
+namespace {
+
+operation make_op(operation::kind k, int fd) noexcept {
+    operation op;
+    op.op = k;
+    op.fd = fd;
+    return op;
+}
+
+task<expected<tcp_stream, std::error_code>> connect_once(addr::socket_address to) {
+    loop* l = loop::current();
+    sockaddr_storage ss{};
+    const socklen_t len = to_kernel_sockaddr(to, ss);
+    if (len == 0 || l == nullptr) {
+        co_return unexpected(std::make_error_code(std::errc::invalid_argument));
+    }
+    auto fd = open_socket(ss.ss_family, SOCK_STREAM);
+    if (!fd) {
+        co_return unexpected(fd.error());
+    }
+    socket_handle h(*l, *fd);
+    operation op = make_op(operation::kind::connect, *fd);
+    op.addr = reinterpret_cast<sockaddr*>(&ss);
+    op.addr_length = len;
+    auto r = co_await op_awaiter(*l, op);
+    if (!r) {
+        co_return unexpected(r.error());
+    }
+    co_return tcp_stream(std::move(h));
+}
+
+} // namespace
+
+task<expected<tcp_stream, std::error_code>>
+tcp_stream::connect(addr::socket_address to,
+                    std::optional<std::chrono::steady_clock::duration> timeout) {
+    if (timeout) {
+        co_return co_await with_timeout(*timeout, connect_once(to));
+    }
+    co_return co_await connect_once(to);
+}
+
+op_awaiter tcp_stream::read_some(std::span<std::byte> buf) noexcept {
+    operation op = make_op(operation::kind::read, handle_.get());
+    op.buffer = buf.data();
+    op.length = buf.size();
+    return op_awaiter(handle_.owner(), op);
+}
+
+op_awaiter tcp_stream::write_some(std::span<const std::byte> buf) noexcept {
+    operation op = make_op(operation::kind::send, handle_.get());
+    op.buffer = const_cast<std::byte*>(buf.data());
+    op.length = buf.size();
+    return op_awaiter(handle_.owner(), op);
+}
+
+task<expected<std::size_t, std::error_code>> tcp_stream::read(std::span<std::byte> buf) {
+    std::size_t done = 0;
+    while (done < buf.size()) {
+        auto n = co_await read_some(buf.subspan(done));
+        if (!n) {
+            co_return unexpected(n.error());
+        }
+        if (*n == 0) {
+            break;
+        }
+        done += *n;
+    }
+    co_return done;
+}
+
+task<expected<std::size_t, std::error_code>> tcp_stream::write_all(std::span<const std::byte> buf) {
+    std::size_t done = 0;
+    while (done < buf.size()) {
+        auto n = co_await write_some(buf.subspan(done));
+        if (!n) {
+            co_return unexpected(n.error());
+        }
+        done += *n;
+    }
+    co_return done;
+}
+
+task<expected<std::size_t, std::error_code>> tcp_stream::write_all(std::span<const iovec> buffers) {
+    // Work on a window of at most 64 entries copied to the frame, advanced past what the
+    // kernel took: the caller's array is never modified.
+    constexpr std::size_t window = 64;
+    std::array<iovec, window> iov{};
+    std::size_t next = 0;  // next caller buffer not yet in the window
+    std::size_t count = 0; // entries in the window
+    std::size_t first = 0; // first live entry in the window
+    std::size_t total = 0;
+    while (true) {
+        if (first == count) {
+            first = 0;
+            count = 0;
+            while (next < buffers.size() && count < window) {
+                if (buffers[next].iov_len != 0) {
+                    iov[count++] = buffers[next];
+                }
+                ++next;
+            }
+            if (count == 0) {
+                co_return total;
+            }
+        }
+        operation op = make_op(operation::kind::sendv, handle_.get());
+        op.iov = iov.data() + first;
+        op.iovcnt = static_cast<int>(count - first);
+        auto n = co_await op_awaiter(handle_.owner(), op);
+        if (!n) {
+            co_return unexpected(n.error());
+        }
+        total += *n;
+        std::size_t left = *n;
+        while (left > 0 && first < count) {
+            const std::size_t take = std::min(left, iov[first].iov_len);
+            iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + take;
+            iov[first].iov_len -= take;
+            left -= take;
+            if (iov[first].iov_len == 0) {
+                ++first;
+            }
+        }
+    }
+}
+
+task<expected<std::size_t, std::error_code>> tcp_stream::send_file(int file_fd, off_t offset,
+                                                                   std::size_t count) {
+    std::size_t done = 0;
+    while (done < count) {
+        const ssize_t n = ::sendfile(handle_.get(), file_fd, &offset, count - done);
+        if (n > 0) {
+            done += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n == 0) {
+            break; // the file ended early
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EAGAIN) {
+            co_return unexpected(last_error());
+        }
+        auto ready =
+            co_await op_awaiter(handle_.owner(), make_op(operation::kind::poll_out, handle_.get()));
+        if (!ready) {
+            co_return unexpected(ready.error());
+        }
+    }
+    co_return done;
+}
+
+expected<void, std::error_code> tcp_stream::shutdown(int how) noexcept {
+    if (::shutdown(handle_.get(), how) < 0) {
+        return unexpected(last_error());
+    }
+    return {};
+}
+
+expected<void, std::error_code> tcp_stream::set_nodelay(bool on) noexcept {
+    return handle_.set_option(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0);
+}
+
+expected<void, std::error_code> tcp_stream::set_keepalive(bool on, int idle_s, int interval_s,
+                                                          int count) noexcept {
+    auto r = handle_.set_option(SOL_SOCKET, SO_KEEPALIVE, on ? 1 : 0);
+    if (!r || !on) {
+        return r;
+    }
+    if (r = handle_.set_option(IPPROTO_TCP, TCP_KEEPIDLE, idle_s); !r) {
+        return r;
+    }
+    if (r = handle_.set_option(IPPROTO_TCP, TCP_KEEPINTVL, interval_s); !r) {
+        return r;
+    }
+    return handle_.set_option(IPPROTO_TCP, TCP_KEEPCNT, count);
+}
+
+accept_awaiter::accept_awaiter(loop& owner, int fd) noexcept
+    : loop_(&owner), inner_(owner, make_op(operation::kind::accept, fd)) {}
+
+void accept_awaiter::prepare() noexcept {
+    peer_length_ = sizeof peer_;
+    inner_.op().addr = reinterpret_cast<sockaddr*>(&peer_);
+    inner_.op().addr_length_out = &peer_length_;
+}
+
+expected<tcp_stream, std::error_code> accept_awaiter::await_resume() noexcept {
+    auto fd = inner_.await_resume();
+    if (!fd) {
+        return unexpected(fd.error());
+    }
+    return tcp_stream(socket_handle(*loop_, static_cast<int>(*fd)));
+}
+
+expected<tcp_listener, std::error_code> tcp_listener::bind(const addr::socket_address& at,
+                                                           const listen_options& options) {
+    if (loop* l = loop::current()) {
+        return bind(*l, at, options);
+    }
+    return unexpected(std::make_error_code(std::errc::invalid_argument));
+}
+
+expected<tcp_listener, std::error_code>
+tcp_listener::bind(loop& owner, const addr::socket_address& at, const listen_options& options) {
+    loop* l = &owner;
+    sockaddr_storage ss{};
+    const socklen_t len = to_kernel_sockaddr(at, ss);
+    if (len == 0 || l == nullptr) {
+        return unexpected(std::make_error_code(std::errc::invalid_argument));
+    }
+    auto fd = open_socket(ss.ss_family, SOCK_STREAM);
+    if (!fd) {
+        return unexpected(fd.error());
+    }
+    socket_handle h(*l, *fd);
+    if (options.reuse_address) {
+        if (auto r = h.set_option(SOL_SOCKET, SO_REUSEADDR, 1); !r) {
+            return unexpected(r.error());
+        }
+    }
+    if (options.reuse_port) {
+        if (auto r = h.set_option(SOL_SOCKET, SO_REUSEPORT, 1); !r) {
+            return unexpected(r.error());
+        }
+    }
+    if (ss.ss_family == AF_INET6 && options.v6_only) {
+        if (auto r = h.set_option(IPPROTO_IPV6, IPV6_V6ONLY, *options.v6_only ? 1 : 0); !r) {
+            return unexpected(r.error());
+        }
+    }
+    if (::bind(h.get(), reinterpret_cast<sockaddr*>(&ss), len) < 0 ||
+        ::listen(h.get(), options.backlog) < 0) {
+        return unexpected(last_error());
+    }
+    return tcp_listener(std::move(h));
+}
+
+} // namespace weft::io
