@@ -106,15 +106,23 @@ void loop::stop() noexcept {
     backend_->wake();
 }
 
+void loop::request_stop_from_any_thread() noexcept {
+    remote_stop_ = true;
+    backend_->wake();
+}
+
 void loop::run() {
     stopping_ = false;
-    run_until([this] { return stopping_; });
+    run_until([this] { return stopping_.load(); });
 }
 
 void loop::run_until_impl(bool (*done)(void*), void* ctx) {
     loop* const outer = current_loop;
     current_loop = this;
     while (true) {
+        if (remote_stop_.exchange(false)) {
+            stop_source_.request_stop(); // on this thread, so cancellation stays local
+        }
         drain_ready();
         if (done(ctx)) {
             break;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <coroutine>
@@ -59,7 +60,9 @@ class loop {
     [[nodiscard]] std::size_t spawned() const noexcept { return spawned_; }
 
     /// Runs the loop until `t` finishes and returns its result (rethrowing its exception).
-    template <class T> T block_on(task<T> t, std::stop_token stop = {}) {
+    /// `t` sees the loop's stop token (see request_stop) unless another is given.
+    template <class T> T block_on(task<T> t) { return block_on(std::move(t), stop_token()); }
+    template <class T> T block_on(task<T> t, std::stop_token stop) {
         post(t.prepare(std::move(stop), std::noop_coroutine()));
         run_until([&t] { return t.done(); });
         return t.result();
@@ -68,8 +71,10 @@ class loop {
     void run();
     /// Makes run() return after the current turn. Thread-safe.
     void stop() noexcept;
-    /// Cancels every task spawned with the loop's token (graceful shutdown).
+    /// Cancels every task that watches the loop's token (graceful shutdown). Loop thread.
     void request_stop() noexcept { stop_source_.request_stop(); }
+    /// request_stop() from any thread: it happens on the loop's thread at its next turn.
+    void request_stop_from_any_thread() noexcept;
     [[nodiscard]] std::stop_token stop_token() const noexcept { return stop_source_.get_token(); }
 
     /// Queues `h` to be resumed on the next turn.
@@ -99,7 +104,8 @@ class loop {
     std::vector<timer_entry*> timers_;
     std::stop_source stop_source_;
     std::size_t spawned_ = 0;
-    bool stopping_ = false;
+    std::atomic<bool> stopping_{false};
+    std::atomic<bool> remote_stop_{false};
     loop* previous_ = nullptr;
     friend struct loop_scope;
 };
