@@ -100,6 +100,13 @@ constexpr parse_outcome<ipv6_bits> parse_ipv6(std::string_view s, std::size_t ba
             }
             const auto v4 = parse_ipv4(s.substr(start), base + start);
             if (!v4.ok) {
+                // A whole dotted quad followed by more groups ("1.2.3.4::", "::1.2.3.4:5")
+                // is misplaced, not a bad IPv4 address: it must be the last 32 bits.
+                const std::size_t bad = v4.error.offset - base;
+                if (v4.error.code == parse_errc::invalid_character && s[bad] == ':' &&
+                    parse_ipv4(s.substr(start, bad - start), 0).ok) {
+                    return failure<out>(parse_errc::misplaced_ipv4, base + start);
+                }
                 return failure<out>(v4.error.code, v4.error.offset);
             }
             groups[count++] = static_cast<std::uint16_t>(v4.value >> 16);

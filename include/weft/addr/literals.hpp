@@ -1,8 +1,7 @@
 #pragma once
 
-#include <weft/addr/network.hpp>
-
 #include <cstddef>
+#include <weft/addr/network.hpp>
 
 /// Compile-time address literals: a typo is a build error, not a runtime one.
 ///
@@ -10,15 +9,13 @@
 ///     static_assert("10.0.0.0/8"_net4.contains("10.1.2.3"_ip4));
 namespace weft::addr::literals {
 
-namespace detail {
 // Called only when a literal fails to parse: not constexpr, so the build stops here.
 inline void invalid_address_literal() {}
-} // namespace detail
 
 consteval ipv4_address operator""_ip4(const char* s, std::size_t n) {
     auto r = ipv4_address::parse({s, n});
     if (!r) {
-        detail::invalid_address_literal();
+        invalid_address_literal();
     }
     return *r;
 }
@@ -26,7 +23,7 @@ consteval ipv4_address operator""_ip4(const char* s, std::size_t n) {
 consteval ipv6_address operator""_ip6(const char* s, std::size_t n) {
     auto r = ipv6_address::parse({s, n});
     if (!r) {
-        detail::invalid_address_literal();
+        invalid_address_literal();
     }
     return *r;
 }
@@ -34,7 +31,7 @@ consteval ipv6_address operator""_ip6(const char* s, std::size_t n) {
 consteval ipv4_network operator""_net4(const char* s, std::size_t n) {
     auto r = ipv4_network::parse({s, n}, parse_mode::strict);
     if (!r) {
-        detail::invalid_address_literal();
+        invalid_address_literal();
     }
     return *r;
 }
@@ -42,7 +39,7 @@ consteval ipv4_network operator""_net4(const char* s, std::size_t n) {
 consteval ipv6_network operator""_net6(const char* s, std::size_t n) {
     auto r = ipv6_network::parse({s, n}, parse_mode::strict);
     if (!r) {
-        detail::invalid_address_literal();
+        invalid_address_literal();
     }
     return *r;
 }

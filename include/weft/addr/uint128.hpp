@@ -48,6 +48,8 @@ class address_count {
     friend constexpr bool operator==(address_count a, std::uint64_t b) noexcept {
         return a.fits_uint128() && a.value() == b;
     }
+    // Declared explicitly: the mixed operator== above suppresses the implicit one.
+    friend constexpr bool operator==(const address_count&, const address_count&) = default;
     friend constexpr auto operator<=>(const address_count&, const address_count&) = default;
 
   private:
