@@ -1,6 +1,5 @@
-#include <weft/addr/ipv4_address.hpp>
-
 #include <cstring>
+#include <weft/addr/ipv4_address.hpp>
 
 namespace weft::addr {
 

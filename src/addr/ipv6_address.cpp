@@ -1,6 +1,5 @@
-#include <weft/addr/ipv6_address.hpp>
-
 #include <cstring>
+#include <weft/addr/ipv6_address.hpp>
 
 namespace weft::addr {
 

@@ -1,6 +1,5 @@
-#include <weft/addr/network.hpp>
-
 #include <algorithm>
+#include <weft/addr/network.hpp>
 
 namespace weft::addr {
 
@@ -80,8 +79,8 @@ std::vector<basic_network<A>> collapse(std::span<const basic_network<A>> network
         U first = spans[i].first;
         U last = spans[i].last;
         ++i;
-        // Merge overlapping and adjacent spans; last == max means nothing can follow.
-        while (i < spans.size() && last != static_cast<U>(~U{0}) && spans[i].first <= last + 1) {
+        // Merge overlapping and adjacent spans; once last == max every later span is inside.
+        while (i < spans.size() && (last == static_cast<U>(~U{0}) || spans[i].first <= last + 1)) {
             last = std::max(last, spans[i].last);
             ++i;
         }
@@ -105,8 +104,7 @@ std::optional<std::vector<basic_network<A>>> address_exclude(const basic_network
     while (current != excluded) {
         const unsigned next = current.prefix_length() + 1;
         const basic_network<A> lower(current.network_address(), next);
-        const basic_network<A> upper(
-            A::from_uint(lower.broadcast_address().to_uint() + 1), next);
+        const basic_network<A> upper(A::from_uint(lower.broadcast_address().to_uint() + 1), next);
         if (lower.contains(excluded)) {
             out.push_back(upper);
             current = lower;

@@ -1,10 +1,9 @@
 #pragma once
 
-#include <weft/addr/network.hpp>
-
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <weft/addr/network.hpp>
 
 namespace weft::addr {
 
