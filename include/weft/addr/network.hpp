@@ -300,6 +300,8 @@ template <class A> class basic_network {
     }
 
     /// The subnets at `new_prefix` (prefix..bits), or nullopt when it is out of range.
+    /// Hold the result before iterating: `for (auto s : *net.subnets(28))` iterates a
+    /// destroyed temporary (before C++23); `auto q = net.subnets(28); for (auto s : *q)`.
     [[nodiscard]] constexpr std::optional<subnet_range<A>>
     subnets(unsigned new_prefix) const noexcept {
         if (new_prefix < prefix_ || new_prefix > static_cast<unsigned>(bits)) {
