@@ -4,10 +4,12 @@
 //   192.168.100.0/26: 64 addresses, 192.168.100.0 - 192.168.100.63
 //   ...
 
-#include <cstdlib>
-#include <fmt/format.h>
 #include <weft/addr/literals.hpp>
 #include <weft/addr/network.hpp>
+
+#include <cstdlib>
+
+#include <fmt/format.h>
 
 using namespace weft::addr;
 using namespace weft::addr::literals;

@@ -11,7 +11,9 @@ expected<signal_set, std::error_code> signal_set::create(loop& owner,
     sigset_t mask;
     sigemptyset(&mask);
     for (const int s : signals) {
-        sigaddset(&mask, s);
+        if (sigaddset(&mask, s) != 0) {
+            return unexpected(std::make_error_code(std::errc::invalid_argument)); // 0, > SIGRTMAX
+        }
     }
     if (const int r = ::pthread_sigmask(SIG_BLOCK, &mask, nullptr); r != 0) {
         return unexpected(std::error_code(r, std::system_category()));

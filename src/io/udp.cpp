@@ -231,6 +231,9 @@ expected<void, std::error_code> membership(int fd, int family, const addr::ip_ad
         r = ::setsockopt(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &m,
                          sizeof m);
     } else {
+        if (family != AF_INET6) {
+            return unexpected(std::make_error_code(std::errc::address_family_not_supported));
+        }
         ipv6_mreq m{};
         const auto bytes = group.v6().to_bytes();
         std::memcpy(&m.ipv6mr_multiaddr, bytes.data(), 16);

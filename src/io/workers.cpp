@@ -33,6 +33,9 @@ int run_workers(std::size_t threads, const std::function<task<void>(loop&)>& mak
                 fmt::print(stderr, "weft: worker {}: {}\n", i, e.what());
                 status = 1;
             }
+            // No frame may outlive its loop: stop and finish what the task spawned.
+            self.request_stop();
+            self.finish_spawned();
         });
     }
     pool.clear(); // joins

@@ -127,7 +127,13 @@ when_all(std::vector<task<T>> tasks) {
         runners.push_back(detail::run_child(tasks[i], slots[i], nullptr, i));
     }
     detail::join_state state;
-    co_await detail::join_awaiter{runners, state, co_await this_stop_token()};
+    // Named, and no co_await inside the braces: g++ 12 destroys the members of an aggregate
+    // twice when it is a co_await operand (`co_await join_awaiter{...}`) or when its
+    // initialiser contains a co_await. Here that stop_token dropped a reference it did not
+    // own, and the loop's stop state was freed while still in use.
+    const std::stop_token token = co_await this_stop_token();
+    detail::join_awaiter join{runners, state, token};
+    co_await join;
     for (auto& s : slots) {
         if (s.error) {
             std::rethrow_exception(s.error);
@@ -165,7 +171,8 @@ template <class T> task<any_result<T>> when_any(std::vector<task<T>> tasks) {
         runners.push_back(detail::run_child(tasks[i], slots[i], &race, i));
     }
     detail::join_state state;
-    co_await detail::join_awaiter{runners, state, children.get_token()};
+    detail::join_awaiter join{runners, state, children.get_token()}; // named: see when_all
+    co_await join;
     const std::size_t winner = race.index;
     if (slots[winner].error) {
         std::rethrow_exception(slots[winner].error);

@@ -69,6 +69,10 @@ class loop {
     }
     /// Runs until stop() is called.
     void run();
+    /// Runs until every spawned task has finished (after request_stop(), for shutdown).
+    void finish_spawned() {
+        run_until([this] { return spawned_ == 0; });
+    }
     /// Makes run() return after the current turn. Thread-safe.
     void stop() noexcept;
     /// Cancels every task that watches the loop's token (graceful shutdown). Loop thread.

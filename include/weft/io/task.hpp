@@ -164,28 +164,39 @@ inline task<void> detail::task_promise<void>::get_return_object() noexcept {
 
 /// Awaits `t` with `token` as its stop token instead of the awaiter's own (how the
 /// combinators give each child a stop source of its own).
+///
+/// The awaiters here have constructors on purpose: g++ 12 destroys the members of an
+/// aggregate twice when it is a co_await operand.
 template <class T> auto await_with_token(task<T>&& t, std::stop_token token) noexcept {
-    struct awaiter {
-        task<T>& t;
-        std::stop_token token;
-        bool await_ready() const noexcept { return t.done(); }
+    class awaiter {
+      public:
+        awaiter(task<T>& t, std::stop_token token) noexcept : t_(t), token_(std::move(token)) {}
+        bool await_ready() const noexcept { return t_.done(); }
         std::coroutine_handle<> await_suspend(std::coroutine_handle<> parent) noexcept {
-            return t.prepare(std::move(token), parent);
+            return t_.prepare(std::move(token_), parent);
         }
-        T await_resume() { return t.result(); }
+        T await_resume() { return t_.result(); }
+
+      private:
+        task<T>& t_;
+        std::stop_token token_;
     };
-    return awaiter{t, std::move(token)};
+    return awaiter(t, std::move(token));
 }
 
 namespace detail {
-struct stop_token_awaiter {
-    std::stop_token token;
+class stop_token_awaiter {
+  public:
+    stop_token_awaiter() noexcept {} // not an aggregate: see await_with_token
     bool await_ready() const noexcept { return false; }
     template <class P> bool await_suspend(std::coroutine_handle<P> h) noexcept {
-        token = stop_token_of(h);
+        token_ = stop_token_of(h);
         return false;
     }
-    std::stop_token await_resume() noexcept { return std::move(token); }
+    std::stop_token await_resume() noexcept { return std::move(token_); }
+
+  private:
+    std::stop_token token_;
 };
 } // namespace detail
 

@@ -13,7 +13,8 @@ namespace weft::io {
 /// loop with reuse_port so the kernel spreads connections. Blocks until every task ends.
 ///
 /// When `stop` is requested (from any thread), each loop's own stop token is triggered on
-/// that loop's thread, so tasks see cancellation and return.
+/// that loop's thread, so tasks see cancellation and return. When a worker's task ends,
+/// the tasks it spawned are asked to stop and awaited before its loop is destroyed.
 /// @returns 0, or 1 if a loop could not be created or a task threw (logged on stderr).
 int run_workers(std::size_t threads, const std::function<task<void>(loop&)>& make_task,
                 std::stop_token stop = {});
