@@ -5,3 +5,4 @@ set -eu
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 python3 "$here/addr_ratios.py" "$build/bench/addr_bench"
+sh "$here/echo/run.sh" "$build"

@@ -2,13 +2,15 @@
 // EAGAIN does it join its descriptor's wait list, and it is retried when the edge comes.
 // Each descriptor is registered once (EPOLLIN|EPOLLOUT|EPOLLET) and removed by forget().
 
+#include <weft/io/loop.hpp>
+
 #include <cerrno>
+#include <vector>
+
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-#include <vector>
-#include <weft/io/loop.hpp>
 
 namespace weft::io {
 namespace {
@@ -102,7 +104,12 @@ class epoll_backend final : public backend {
     backend_kind kind() const noexcept override { return backend_kind::epoll; }
 
     bool submit(operation& op) override {
-        const long r = perform(op);
+        // A stream socket whose last read came back short has nothing queued: skip the
+        // read that would only say EAGAIN, and wait for the edge (tokio's readiness cache).
+        const bool skip =
+            is_stream_read(op) && !state(op.fd).read_ready && !state(op.fd).read_closed;
+        const long r = skip ? -EAGAIN : perform(op);
+        note_read(op, r);
         if (r != -EAGAIN) {
             op.result = r;
             return false;
@@ -149,6 +156,14 @@ class epoll_backend final : public backend {
                 continue;
             }
             if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
+                if (static_cast<std::size_t>(fd) < fds_.size()) {
+                    fds_[fd].read_ready = true;
+                    // EOF or an error is final: the next read returns at once, and no
+                    // further edge would come to wake a read that skipped its syscall.
+                    if (ev & (EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
+                        fds_[fd].read_closed = true;
+                    }
+                }
                 retry(fd, true);
             }
             if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
@@ -185,7 +200,31 @@ class epoll_backend final : public backend {
         operation* readers = nullptr;
         operation* writers = nullptr;
         bool registered = false;
+        bool stream = false;      // SOCK_STREAM: a short read means the queue is empty
+        bool read_ready = true;   // false after a short read or EAGAIN, until the next edge
+        bool read_closed = false; // EOF or error seen: reads are never skipped again
     };
+
+    bool is_stream_read(const operation& op) {
+        return (op.op == operation::kind::read || op.op == operation::kind::readv) &&
+               state(op.fd).registered && state(op.fd).stream;
+    }
+    void note_read(const operation& op, long r) {
+        if (!is_stream_read(op)) {
+            return;
+        }
+        const std::size_t asked = op.op == operation::kind::read ? op.length : iov_length(op);
+        if (r == -EAGAIN || (r > 0 && static_cast<std::size_t>(r) < asked)) {
+            state(op.fd).read_ready = false;
+        }
+    }
+    static std::size_t iov_length(const operation& op) {
+        std::size_t n = 0;
+        for (int i = 0; i < op.iovcnt; ++i) {
+            n += op.iov[i].iov_len;
+        }
+        return n;
+    }
 
     fd_state& state(int fd) {
         if (static_cast<std::size_t>(fd) >= fds_.size()) {
@@ -205,6 +244,11 @@ class epoll_backend final : public backend {
             return false;
         }
         state(fd).registered = true;
+        int type = 0;
+        socklen_t len = sizeof type;
+        state(fd).stream =
+            ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+        state(fd).read_ready = true;
         return true;
     }
 
@@ -224,12 +268,20 @@ class epoll_backend final : public backend {
     // Retries the waiting operations of one direction in order until one would block.
     // A resumed coroutine may submit, cancel or close: state is looked up afresh each time.
     void retry(int fd, bool readers) {
-        while (static_cast<std::size_t>(fd) < fds_.size()) {
+        // Only the operations waiting when the edge came: one queued by a coroutine resumed
+        // here has just tried its syscall and seen EAGAIN; a new edge will bring it back.
+        std::size_t waiting = 0;
+        for (operation* op = readers ? fds_[fd].readers : fds_[fd].writers; op != nullptr;
+             op = op->next_waiting) {
+            ++waiting;
+        }
+        for (; waiting > 0 && static_cast<std::size_t>(fd) < fds_.size(); --waiting) {
             operation* op = readers ? fds_[fd].readers : fds_[fd].writers;
             if (op == nullptr) {
                 return;
             }
             const long r = perform(*op);
+            note_read(*op, r);
             if (r == -EAGAIN) {
                 return;
             }
