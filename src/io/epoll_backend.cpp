@@ -1,6 +1,7 @@
 // The epoll backend: edge-triggered readiness. An operation is tried at once; only on
 // EAGAIN does it join its descriptor's wait list, and it is retried when the edge comes.
-// Each descriptor is registered once (EPOLLIN|EPOLLOUT|EPOLLET) and removed by forget().
+// Each descriptor is registered once (EPOLLIN|EPOLLET, plus EPOLLOUT from the first writer
+// that has to wait) and removed by forget().
 
 #include <weft/io/loop.hpp>
 
@@ -114,7 +115,7 @@ class epoll_backend final : public backend {
             op.result = r;
             return false;
         }
-        if (!watch(op.fd)) {
+        if (!watch(op.fd, !is_reader(op.op))) {
             op.result = -errno;
             return false;
         }
@@ -200,6 +201,7 @@ class epoll_backend final : public backend {
         operation* readers = nullptr;
         operation* writers = nullptr;
         bool registered = false;
+        bool out = false;         // EPOLLOUT is in the registration
         bool stream = false;      // SOCK_STREAM: a short read means the queue is empty
         bool read_ready = true;   // false after a short read or EAGAIN, until the next edge
         bool read_closed = false; // EOF or error seen: reads are never skipped again
@@ -233,22 +235,30 @@ class epoll_backend final : public backend {
         return fds_[static_cast<std::size_t>(fd)];
     }
 
-    bool watch(int fd) {
-        if (state(fd).registered) {
+    // Registers `fd` edge-triggered for input, and for output only once a writer has had
+    // to wait: EPOLLOUT on every socket would wake the loop on every ACK (each one frees
+    // send-buffer space), a kernel cost a server pays per message for nothing.
+    bool watch(int fd, bool want_out) {
+        fd_state& s = state(fd);
+        if (s.registered && (!want_out || s.out)) {
             return true;
         }
         epoll_event ev{};
-        ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+        ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (want_out || s.out ? EPOLLOUT : 0u);
         ev.data.fd = fd;
-        if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) < 0) {
+        // MOD re-checks readiness, so a descriptor that became writable meanwhile reports it.
+        if (::epoll_ctl(epfd_, s.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0) {
             return false;
         }
-        state(fd).registered = true;
-        int type = 0;
-        socklen_t len = sizeof type;
-        state(fd).stream =
-            ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
-        state(fd).read_ready = true;
+        if (!s.registered) {
+            s.registered = true;
+            int type = 0;
+            socklen_t len = sizeof type;
+            s.stream =
+                ::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_STREAM;
+            s.read_ready = true;
+        }
+        s.out = s.out || want_out;
         return true;
     }
 
