@@ -1,9 +1,10 @@
 // Fuzzes asn::parse: anything that parses must format in every RFC 5396 style and parse back
 // to the same number, and a canonical input must format back to itself.
+#include <weft/addr/asn.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <weft/addr/asn.hpp>
 
 namespace {
 

@@ -1,9 +1,10 @@
 // Fuzzes the MAC parsers: any text either fails to parse or round-trips through every
 // style and letter case (parse(format(x)) == x), and the three parsers agree.
+#include <weft/addr/mac_address.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <weft/addr/mac_address.hpp>
 
 namespace {
 

@@ -1,11 +1,12 @@
 // Fuzzes port::parse, port_range::parse and the services(5) parser: anything that parses must
 // format and parse back to the same value, and every services entry must point into the input
 // and be found again by lookup.
+#include <weft/addr/port.hpp>
+#include <weft/addr/services.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <weft/addr/port.hpp>
-#include <weft/addr/services.hpp>
 
 namespace {
 

@@ -1,9 +1,10 @@
 // Fuzzes socket_address::parse: no crash, parse(format(x)) == x, and the sockaddr
 // round trip keeps every numeric-zone address intact.
+#include <weft/addr/socket_address.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <weft/addr/socket_address.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -3,9 +3,10 @@
 #include "commands.hpp"
 #include "output.hpp"
 
+#include <weft/addr/asn.hpp>
+
 #include <memory>
 #include <string>
-#include <weft/addr/asn.hpp>
 
 namespace weft::cli {
 

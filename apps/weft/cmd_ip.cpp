@@ -4,13 +4,15 @@
 #include "commands.hpp"
 #include "output.hpp"
 
-#include <fmt/format.h>
+#include <weft/addr/network.hpp>
+#include <weft/addr/special_purpose.hpp>
+
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
-#include <weft/addr/network.hpp>
-#include <weft/addr/special_purpose.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::cli {
 namespace {

@@ -4,10 +4,12 @@
 #include "commands.hpp"
 #include "output.hpp"
 
-#include <fmt/format.h>
+#include <weft/addr/mac_address.hpp>
+
 #include <memory>
 #include <string>
-#include <weft/addr/mac_address.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::cli {
 namespace {

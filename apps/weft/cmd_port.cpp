@@ -3,13 +3,15 @@
 #include "commands.hpp"
 #include "output.hpp"
 
-#include <fmt/format.h>
+#include <weft/addr/port.hpp>
+#include <weft/addr/services.hpp>
+
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
-#include <weft/addr/port.hpp>
-#include <weft/addr/services.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::cli {
 

@@ -1,8 +1,9 @@
 #include "output.hpp"
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <string>
+
+#include <fmt/format.h>
 
 namespace weft::cli {
 

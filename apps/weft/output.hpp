@@ -3,9 +3,11 @@
 // How every weft command reports: a readable table by default, one JSON object (or array)
 // with --json, and a one-line error naming the bad token with exit status 2.
 
-#include <boost/json.hpp>
-#include <string_view>
 #include <weft/addr/parse_error.hpp>
+
+#include <string_view>
+
+#include <boost/json.hpp>
 
 namespace weft::cli {
 

@@ -46,8 +46,8 @@ static void drop(int epfd, struct connection* c) {
 /* Writes what is pending; returns 0 when all is out, 1 when it would block, -1 on error. */
 static int flush(struct connection* c) {
     while (c->pending_at < c->pending_end) {
-        ssize_t n = send(c->fd, c->buf + c->pending_at, c->pending_end - c->pending_at,
-                         MSG_NOSIGNAL);
+        ssize_t n =
+            send(c->fd, c->buf + c->pending_at, c->pending_end - c->pending_at, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;

@@ -71,12 +71,24 @@ int main(int argc, char** argv) {
     int opt;
     while ((opt = getopt(argc, argv, "a:p:c:s:t:w:")) != -1) {
         switch (opt) {
-        case 'a': host = optarg; break;
-        case 'p': port = atoi(optarg); break;
-        case 'c': connections = atoi(optarg); break;
-        case 's': size = (size_t)atol(optarg); break;
-        case 't': seconds = atof(optarg); break;
-        case 'w': warmup = atof(optarg); break;
+        case 'a':
+            host = optarg;
+            break;
+        case 'p':
+            port = atoi(optarg);
+            break;
+        case 'c':
+            connections = atoi(optarg);
+            break;
+        case 's':
+            size = (size_t)atol(optarg);
+            break;
+        case 't':
+            seconds = atof(optarg);
+            break;
+        case 'w':
+            warmup = atof(optarg);
+            break;
         default:
             fprintf(stderr, "usage: load -a ADDRESS -p PORT [-c N] [-s SIZE] [-t S] [-w S]\n");
             return 2;
@@ -179,8 +191,8 @@ int main(int argc, char** argv) {
         p50 = samples[(count - 1) * 50 / 100] / 1e3;
         p99 = samples[(count - 1) * 99 / 100] / 1e3;
     }
-    printf("msgs=%zu seconds=%.3f msgs_per_sec=%.0f p50_us=%.1f p99_us=%.1f errors=%llu\n",
-           count, seconds, (double)count / seconds, p50, p99, errors);
+    printf("msgs=%zu seconds=%.3f msgs_per_sec=%.0f p50_us=%.1f p99_us=%.1f errors=%llu\n", count,
+           seconds, (double)count / seconds, p50, p99, errors);
     free(samples);
     free(conns);
     return errors == 0 ? 0 : 1;

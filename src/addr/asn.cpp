@@ -1,5 +1,6 @@
-#include <charconv>
 #include <weft/addr/asn.hpp>
+
+#include <charconv>
 
 namespace weft::addr {
 

@@ -1,5 +1,6 @@
-#include <cstring>
 #include <weft/addr/ipv4_address.hpp>
+
+#include <cstring>
 
 namespace weft::addr {
 

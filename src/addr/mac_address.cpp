@@ -1,8 +1,9 @@
+#include <weft/addr/mac_address.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
-#include <weft/addr/mac_address.hpp>
 
 namespace weft::addr {
 

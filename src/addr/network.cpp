@@ -1,5 +1,6 @@
-#include <algorithm>
 #include <weft/addr/network.hpp>
+
+#include <algorithm>
 
 namespace weft::addr {
 

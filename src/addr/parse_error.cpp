@@ -1,6 +1,7 @@
-#include <fmt/format.h>
 #include <weft/addr/network.hpp>
 #include <weft/addr/parse_error.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::addr {
 

@@ -1,5 +1,6 @@
-#include <charconv>
 #include <weft/addr/port.hpp>
+
+#include <charconv>
 
 namespace weft::addr {
 

@@ -1,6 +1,8 @@
-#include <cstring>
-#include <netinet/in.h>
 #include <weft/addr/socket_address.hpp>
+
+#include <cstring>
+
+#include <netinet/in.h>
 
 namespace weft::addr {
 

@@ -1,6 +1,7 @@
-#include <array>
 #include <weft/addr/literals.hpp>
 #include <weft/addr/special_purpose.hpp>
+
+#include <array>
 
 namespace weft::addr {
 

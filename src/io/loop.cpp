@@ -1,9 +1,11 @@
+#include <weft/io/loop.hpp>
+
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <fmt/format.h>
 #include <string_view>
-#include <weft/io/loop.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::io {
 

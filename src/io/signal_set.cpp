@@ -1,8 +1,10 @@
+#include <weft/io/signal_set.hpp>
+
 #include <cerrno>
 #include <csignal>
+
 #include <pthread.h>
 #include <sys/signalfd.h>
-#include <weft/io/signal_set.hpp>
 
 namespace weft::io {
 

@@ -1,8 +1,10 @@
+#include <weft/io/socket_handle.hpp>
+
 #include <cerrno>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <weft/io/socket_handle.hpp>
 
 namespace weft::io {
 
@@ -56,8 +58,9 @@ expected<void, std::error_code> socket_handle::set_option(int level, int name, i
 } // namespace weft::io
 
 #include <cstring>
-#include <net/if.h>
 #include <string>
+
+#include <net/if.h>
 
 namespace weft::io {
 

@@ -1,12 +1,14 @@
+#include <weft/io/combinators.hpp>
+#include <weft/io/tcp.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
-#include <weft/io/combinators.hpp>
-#include <weft/io/tcp.hpp>
 
 namespace weft::io {
 

@@ -1,8 +1,10 @@
+#include <weft/io/udp.hpp>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
+
 #include <netinet/in.h>
-#include <weft/io/udp.hpp>
 
 namespace weft::io {
 

@@ -1,13 +1,15 @@
 // The io_uring backend: every operation is a submission queue entry whose user_data is the
 // operation itself; submissions are batched and flushed when the loop waits.
 
+#include <weft/io/loop.hpp>
+
 #include <cerrno>
 #include <cstring>
+
 #include <liburing.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-#include <weft/io/loop.hpp>
 
 namespace weft::io {
 namespace {

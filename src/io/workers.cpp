@@ -1,9 +1,11 @@
+#include <weft/io/workers.hpp>
+
 #include <atomic>
 #include <exception>
-#include <fmt/format.h>
 #include <thread>
 #include <vector>
-#include <weft/io/workers.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::io {
 

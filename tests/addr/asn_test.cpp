@@ -1,14 +1,16 @@
+#include <weft/addr/asn.hpp>
+
 #include <array>
 #include <concepts>
 #include <cstdint>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 #include <random>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <unordered_set>
-#include <weft/addr/asn.hpp>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace {
 

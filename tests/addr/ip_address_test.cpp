@@ -1,10 +1,12 @@
+#include <weft/addr/ip_address.hpp>
+
 #include <cstdint>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 #include <string>
 #include <string_view>
 #include <unordered_set>
-#include <weft/addr/ip_address.hpp>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace {
 

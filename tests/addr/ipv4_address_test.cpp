@@ -1,13 +1,15 @@
-#include <arpa/inet.h>
+#include <weft/addr/ipv4_address.hpp>
+
 #include <array>
 #include <cstdint>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 #include <random>
 #include <string>
 #include <string_view>
 #include <unordered_set>
-#include <weft/addr/ipv4_address.hpp>
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace {
 

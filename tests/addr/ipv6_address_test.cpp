@@ -1,15 +1,17 @@
-#include <arpa/inet.h>
+#include <weft/addr/ipv6_address.hpp>
+
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 #include <unordered_set>
-#include <weft/addr/ipv6_address.hpp>
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -1,7 +1,8 @@
+#include <weft/addr/ipv6_address.hpp>
+#include <weft/addr/mac_address.hpp>
+
 #include <array>
 #include <cstdint>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 #include <optional>
 #include <ostream>
 #include <random>
@@ -10,8 +11,9 @@
 #include <string_view>
 #include <type_traits>
 #include <unordered_set>
-#include <weft/addr/ipv6_address.hpp>
-#include <weft/addr/mac_address.hpp>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 // Readable failure messages: gtest finds these by ADL.
 namespace weft::addr {

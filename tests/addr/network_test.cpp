@@ -1,12 +1,14 @@
+#include <weft/addr/network.hpp>
+
 #include <cstdint>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 #include <iterator>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
-#include <weft/addr/network.hpp>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -1,8 +1,8 @@
+#include <weft/addr/port.hpp>
+
 #include <algorithm>
 #include <concepts>
 #include <cstdint>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 #include <iterator>
 #include <random>
 #include <ranges>
@@ -11,7 +11,9 @@
 #include <type_traits>
 #include <unordered_set>
 #include <vector>
-#include <weft/addr/port.hpp>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -1,6 +1,7 @@
+#include <weft/addr/services.hpp>
+
 #include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <iterator>
 #include <optional>
 #include <ranges>
@@ -8,7 +9,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include <weft/addr/services.hpp>
+
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -1,11 +1,13 @@
-#include <arpa/inet.h>
+#include <weft/addr/socket_address.hpp>
+
 #include <array>
 #include <cstring>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <string_view>
 #include <type_traits>
-#include <weft/addr/socket_address.hpp>
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
 
 using weft::addr::parse_errc;
 using weft::addr::socket_address;

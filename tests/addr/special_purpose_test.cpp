@@ -1,8 +1,10 @@
-#include <gtest/gtest.h>
+#include <weft/addr/special_purpose.hpp>
+
 #include <set>
 #include <string>
 #include <string_view>
-#include <weft/addr/special_purpose.hpp>
+
+#include <gtest/gtest.h>
 
 namespace {
 

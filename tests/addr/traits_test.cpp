@@ -2,15 +2,6 @@
 // the fmt/hash customisations. Most of this file is static_asserts; the TESTs check what
 // can only run (fmt output).
 
-#include <compare>
-#include <concepts>
-#include <cstddef>
-#include <fmt/format.h>
-#include <functional>
-#include <gtest/gtest.h>
-#include <string>
-#include <string_view>
-#include <type_traits>
 #include <weft/addr/ip_address.hpp>
 #include <weft/addr/ipv4_address.hpp>
 #include <weft/addr/ipv6_address.hpp>
@@ -19,6 +10,17 @@
 #include <weft/addr/parse_error.hpp>
 #include <weft/addr/special_purpose.hpp>
 #include <weft/addr/uint128.hpp>
+
+#include <compare>
+#include <concepts>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace {
 

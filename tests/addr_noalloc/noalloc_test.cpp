@@ -71,6 +71,8 @@ void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_
 void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
     return counted_aligned_alloc(size, align);
 }
+// g++ 12 cannot see that these operators pair with the malloc-based operator new above.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept {
     std::free(p);
 }

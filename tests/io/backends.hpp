@@ -2,10 +2,12 @@
 
 // Runtime tests are parametrised over both backends so neither rots (issue: the runtime).
 
-#include <gtest/gtest.h>
+#include <weft/io/loop.hpp>
+
 #include <memory>
 #include <string>
-#include <weft/io/loop.hpp>
+
+#include <gtest/gtest.h>
 
 namespace weft::io::testing {
 

@@ -1,11 +1,13 @@
 #include "backends.hpp"
 
+#include <weft/io/loop.hpp>
+
 #include <array>
 #include <chrono>
 #include <cstddef>
+
 #include <fcntl.h>
 #include <unistd.h>
-#include <weft/io/loop.hpp>
 
 using namespace std::chrono_literals;
 using weft::task;

@@ -1,9 +1,10 @@
 #include "backends.hpp"
 
+#include <weft/io/tcp.hpp>
+
 #include <array>
 #include <cstring>
 #include <string>
-#include <weft/io/tcp.hpp>
 
 using weft::task;
 using weft::io::tcp_listener;

@@ -95,7 +95,7 @@ template <> struct std::hash<weft::addr::ip_address> {
 template <> struct fmt::formatter<weft::addr::ip_address> : fmt::formatter<std::string_view> {
     template <class Ctx> auto format(const weft::addr::ip_address& a, Ctx& ctx) const {
         char buf[weft::addr::ip_address::max_string_length];
-        return fmt::formatter<std::string_view>::format(
-            std::string_view(buf, a.format_to(buf)), ctx);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, a.format_to(buf)),
+                                                        ctx);
     }
 };

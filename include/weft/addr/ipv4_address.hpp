@@ -42,9 +42,8 @@ constexpr parse_outcome<std::uint32_t> parse_ipv4(std::string_view s, std::size_
             if (i == s.size()) {
                 return failure<out>(parse_errc::too_few_parts, base + i);
             }
-            return failure<out>(s[i] == '.' ? parse_errc::empty_part
-                                             : parse_errc::invalid_character,
-                                base + i);
+            return failure<out>(
+                s[i] == '.' ? parse_errc::empty_part : parse_errc::invalid_character, base + i);
         }
         if (i - start > 1 && s[start] == '0') {
             return failure<out>(parse_errc::leading_zero, base + start);
@@ -65,9 +64,8 @@ constexpr parse_outcome<std::uint32_t> parse_ipv4(std::string_view s, std::size_
         ++i;
     }
     if (i != s.size()) {
-        return failure<out>(s[i] == '.' ? parse_errc::too_many_parts
-                                         : parse_errc::invalid_character,
-                            base + i);
+        return failure<out>(
+            s[i] == '.' ? parse_errc::too_many_parts : parse_errc::invalid_character, base + i);
     }
     return success(value);
 }
@@ -133,9 +131,7 @@ class ipv4_address {
     /// 127.0.0.0/8 (RFC 1122 §3.2.1.3).
     [[nodiscard]] constexpr bool is_loopback() const noexcept { return (value_ >> 24) == 127; }
     /// 169.254.0.0/16 (RFC 3927).
-    [[nodiscard]] constexpr bool is_link_local() const noexcept {
-        return (value_ >> 16) == 0xa9fe;
-    }
+    [[nodiscard]] constexpr bool is_link_local() const noexcept { return (value_ >> 16) == 0xa9fe; }
     /// 224.0.0.0/4 (RFC 5771).
     [[nodiscard]] constexpr bool is_multicast() const noexcept { return (value_ >> 28) == 0xe; }
     /// 240.0.0.0/4, reserved for future use (RFC 1112 §4); includes 255.255.255.255.
@@ -179,7 +175,7 @@ template <> struct std::hash<weft::addr::ipv4_address> {
 template <> struct fmt::formatter<weft::addr::ipv4_address> : fmt::formatter<std::string_view> {
     template <class Ctx> auto format(weft::addr::ipv4_address a, Ctx& ctx) const {
         char buf[weft::addr::ipv4_address::max_string_length];
-        return fmt::formatter<std::string_view>::format(
-            std::string_view(buf, a.format_to(buf)), ctx);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, a.format_to(buf)),
+                                                        ctx);
     }
 };

@@ -193,9 +193,8 @@ constexpr parse_outcome<ipv6_bits> parse_ipv6_general(std::string_view s, std::s
             ++i;
         }
         if (i == start) {
-            return failure<out>(s[i] == ':' ? parse_errc::empty_part
-                                            : parse_errc::invalid_character,
-                                base + i);
+            return failure<out>(
+                s[i] == ':' ? parse_errc::empty_part : parse_errc::invalid_character, base + i);
         }
         if (i < s.size() && s[i] == '.') {
             // RFC 4291 §2.2 form 3: the dotted quad supplies the last two groups.
@@ -494,7 +493,7 @@ template <> struct std::hash<weft::addr::ipv6_address> {
 template <> struct fmt::formatter<weft::addr::ipv6_address> : fmt::formatter<std::string_view> {
     template <class Ctx> auto format(const weft::addr::ipv6_address& a, Ctx& ctx) const {
         char buf[weft::addr::ipv6_address::max_string_length];
-        return fmt::formatter<std::string_view>::format(
-            std::string_view(buf, a.format_to(buf)), ctx);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, a.format_to(buf)),
+                                                        ctx);
     }
 };

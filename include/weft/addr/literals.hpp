@@ -1,7 +1,8 @@
 #pragma once
 
-#include <cstddef>
 #include <weft/addr/network.hpp>
+
+#include <cstddef>
 
 /// Compile-time address literals: a typo is a build error, not a runtime one.
 ///

@@ -1,20 +1,22 @@
 #pragma once
 
+#include <weft/addr/detail/text.hpp>
+#include <weft/addr/ipv6_address.hpp>
+#include <weft/addr/parse_error.hpp>
+#include <weft/expected.hpp>
+
 #include <array>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <fmt/format.h>
 #include <functional>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <weft/addr/detail/text.hpp>
-#include <weft/addr/ipv6_address.hpp>
-#include <weft/addr/parse_error.hpp>
-#include <weft/expected.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::addr {
 

@@ -231,8 +231,8 @@ template <class A> class basic_network {
         }
         basic_network n(r.value.address, r.value.prefix);
         if (mode == parse_mode::strict && n.address_ != r.value.address) {
-            return unexpected(parse_error{parse_errc::host_bits_set,
-                                          static_cast<std::uint32_t>(text.find('/'))});
+            return unexpected(
+                parse_error{parse_errc::host_bits_set, static_cast<std::uint32_t>(text.find('/'))});
         }
         return n;
     }
@@ -329,7 +329,7 @@ template <class A> class basic_network {
     [[nodiscard]] bool is_global() const noexcept;
 #define WEFT_NET_PREDICATE(name)                                                                   \
     [[nodiscard]] constexpr bool name() const noexcept {                                           \
-        return network_address().name() && broadcast_address().name();                           \
+        return network_address().name() && broadcast_address().name();                             \
     }
     WEFT_NET_PREDICATE(is_unspecified)
     WEFT_NET_PREDICATE(is_loopback)
@@ -438,8 +438,8 @@ template <class A>
 struct fmt::formatter<weft::addr::basic_network<A>> : fmt::formatter<std::string_view> {
     template <class Ctx> auto format(const weft::addr::basic_network<A>& n, Ctx& ctx) const {
         char buf[weft::addr::basic_network<A>::max_string_length];
-        return fmt::formatter<std::string_view>::format(
-            std::string_view(buf, n.format_to(buf)), ctx);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, n.format_to(buf)),
+                                                        ctx);
     }
 };
 
@@ -447,7 +447,7 @@ template <class A>
 struct fmt::formatter<weft::addr::basic_interface<A>> : fmt::formatter<std::string_view> {
     template <class Ctx> auto format(const weft::addr::basic_interface<A>& n, Ctx& ctx) const {
         char buf[weft::addr::basic_interface<A>::max_string_length];
-        return fmt::formatter<std::string_view>::format(
-            std::string_view(buf, n.format_to(buf)), ctx);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, n.format_to(buf)),
+                                                        ctx);
     }
 };

@@ -1,18 +1,20 @@
 #pragma once
 
+#include <weft/addr/detail/text.hpp>
+#include <weft/addr/parse_error.hpp>
+#include <weft/expected.hpp>
+
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <fmt/format.h>
 #include <functional>
 #include <iterator>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <weft/addr/detail/text.hpp>
-#include <weft/addr/parse_error.hpp>
-#include <weft/expected.hpp>
+
+#include <fmt/format.h>
 
 namespace weft::addr {
 

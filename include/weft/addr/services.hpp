@@ -1,11 +1,12 @@
 #pragma once
 
+#include <weft/addr/port.hpp>
+
 #include <cstddef>
 #include <iterator>
 #include <optional>
 #include <string_view>
 #include <vector>
-#include <weft/addr/port.hpp>
 
 namespace weft::addr {
 

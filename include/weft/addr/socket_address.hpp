@@ -1,13 +1,15 @@
 #pragma once
 
+#include <weft/addr/detail/text.hpp>
+#include <weft/addr/ip_address.hpp>
+
 #include <compare>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+
 #include <sys/socket.h>
-#include <weft/addr/detail/text.hpp>
-#include <weft/addr/ip_address.hpp>
 
 namespace weft::addr {
 

@@ -1,9 +1,10 @@
 #pragma once
 
+#include <weft/addr/network.hpp>
+
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <weft/addr/network.hpp>
 
 namespace weft::addr {
 

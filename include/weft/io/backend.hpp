@@ -1,11 +1,12 @@
 #pragma once
 
+#include <weft/io/operation.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <system_error>
-#include <weft/io/operation.hpp>
 
 namespace weft::io {
 

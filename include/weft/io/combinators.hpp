@@ -1,5 +1,9 @@
 #pragma once
 
+#include <weft/expected.hpp>
+#include <weft/io/loop.hpp>
+#include <weft/io/task.hpp>
+
 #include <chrono>
 #include <coroutine>
 #include <cstddef>
@@ -10,9 +14,6 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
-#include <weft/expected.hpp>
-#include <weft/io/loop.hpp>
-#include <weft/io/task.hpp>
 
 namespace weft {
 

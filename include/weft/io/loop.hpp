@@ -1,5 +1,10 @@
 #pragma once
 
+#include <weft/expected.hpp>
+#include <weft/io/backend.hpp>
+#include <weft/io/operation.hpp>
+#include <weft/io/task.hpp>
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -11,10 +16,6 @@
 #include <stop_token>
 #include <system_error>
 #include <vector>
-#include <weft/expected.hpp>
-#include <weft/io/backend.hpp>
-#include <weft/io/operation.hpp>
-#include <weft/io/task.hpp>
 
 namespace weft::io {
 

@@ -3,6 +3,7 @@
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 

@@ -1,12 +1,14 @@
 #pragma once
 
-#include <initializer_list>
-#include <signal.h>
-#include <system_error>
 #include <weft/expected.hpp>
 #include <weft/io/loop.hpp>
 #include <weft/io/socket_handle.hpp>
 #include <weft/io/task.hpp>
+
+#include <initializer_list>
+#include <system_error>
+
+#include <signal.h>
 
 namespace weft::io {
 

@@ -1,10 +1,11 @@
 #pragma once
 
-#include <system_error>
-#include <utility>
 #include <weft/addr/socket_address.hpp>
 #include <weft/expected.hpp>
 #include <weft/io/loop.hpp>
+
+#include <system_error>
+#include <utility>
 
 namespace weft::io {
 

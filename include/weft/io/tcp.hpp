@@ -1,17 +1,19 @@
 #pragma once
 
-#include <chrono>
-#include <cstddef>
-#include <optional>
-#include <span>
-#include <sys/socket.h>
-#include <sys/uio.h>
-#include <system_error>
 #include <weft/addr/socket_address.hpp>
 #include <weft/expected.hpp>
 #include <weft/io/loop.hpp>
 #include <weft/io/socket_handle.hpp>
 #include <weft/io/task.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <system_error>
+
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 namespace weft::io {
 

@@ -1,15 +1,17 @@
 #pragma once
 
-#include <cstddef>
-#include <span>
-#include <sys/socket.h>
-#include <system_error>
 #include <weft/addr/ip_address.hpp>
 #include <weft/addr/socket_address.hpp>
 #include <weft/expected.hpp>
 #include <weft/io/loop.hpp>
 #include <weft/io/socket_handle.hpp>
 #include <weft/io/task.hpp>
+
+#include <cstddef>
+#include <span>
+#include <system_error>
+
+#include <sys/socket.h>
 
 namespace weft::io {
 

@@ -1,10 +1,11 @@
 #pragma once
 
+#include <weft/io/loop.hpp>
+#include <weft/io/task.hpp>
+
 #include <cstddef>
 #include <functional>
 #include <stop_token>
-#include <weft/io/loop.hpp>
-#include <weft/io/task.hpp>
 
 namespace weft::io {
 

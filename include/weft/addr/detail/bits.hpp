@@ -33,7 +33,9 @@ constexpr int count_trailing_zeros(uint128 v) noexcept {
 }
 
 /// floor(log2(v)) for v > 0.
-constexpr int floor_log2(std::uint32_t v) noexcept { return std::bit_width(v) - 1; }
+constexpr int floor_log2(std::uint32_t v) noexcept {
+    return std::bit_width(v) - 1;
+}
 constexpr int floor_log2(uint128 v) noexcept {
     const auto hi = static_cast<std::uint64_t>(v >> 64);
     if (hi != 0) {

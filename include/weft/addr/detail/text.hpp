@@ -9,7 +9,9 @@
 
 namespace weft::addr::detail {
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
 
 /// @returns the value of hex digit `c`, or -1.
 constexpr int hex_value(char c) noexcept {
@@ -40,7 +42,8 @@ template <class T> constexpr parse_outcome<T> success(T value) noexcept {
     return {value, {}, true};
 }
 
-template <class T> constexpr parse_outcome<T> failure(parse_errc code, std::size_t offset) noexcept {
+template <class T>
+constexpr parse_outcome<T> failure(parse_errc code, std::size_t offset) noexcept {
     return {T{}, parse_error{code, static_cast<std::uint32_t>(offset)}, false};
 }
 
