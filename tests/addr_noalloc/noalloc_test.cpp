@@ -5,10 +5,14 @@
 // of the counter; `keep` stops the optimiser from deleting work whose result is unused.
 // The to_string tests prove the counter works: they must see allocations, or every
 // zero-allocation assertion here could pass for the wrong reason.
+#include <weft/addr/asn.hpp>
 #include <weft/addr/ip_address.hpp>
 #include <weft/addr/ipv4_address.hpp>
 #include <weft/addr/ipv6_address.hpp>
+#include <weft/addr/mac_address.hpp>
 #include <weft/addr/network.hpp>
+#include <weft/addr/port.hpp>
+#include <weft/addr/socket_address.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -385,6 +389,67 @@ TEST(network_noalloc, hosts_subnets_and_contains) {
 
 // The counter must see allocations, or the zero results above prove nothing. The texts
 // are longer than std::string's 15-character small-string buffer.
+TEST(mac_asn_port_noalloc, parse_format_and_classify) {
+    // Valid and invalid text for the other addr parsers; their errors must not allocate.
+    constexpr std::string_view macs[] = {"01:23:45:67:89:ab",
+                                         "0123.4567.89ab",
+                                         "0123456789ab",
+                                         "01:23:45:67:89:ab:cd:ef",
+                                         "01:23-45:67:89:ab",
+                                         "",
+                                         "zz"};
+    for (const auto text : macs) {
+        EXPECT_EQ(allocations_in([&] {
+                      const auto m = parse_mac(text);
+                      char buf[any_mac::max_string_length];
+                      if (m) {
+                          keep(m->format_to(buf, mac_format::dot));
+                          keep(m->is_multicast());
+                          keep(m->ipv6_link_local());
+                      }
+                      keep(m);
+                  }),
+                  0u)
+            << text;
+    }
+    constexpr std::string_view asns[] = {"65536", "AS65536", "1.0", "65536.0", "4294967296", ""};
+    for (const auto text : asns) {
+        EXPECT_EQ(allocations_in([&] {
+                      const auto a = asn::parse(text);
+                      char buf[asn::max_string_length];
+                      if (a) {
+                          keep(a->format_to(buf, asn_format::asdot));
+                          keep(a->category());
+                      }
+                      keep(a);
+                  }),
+                  0u)
+            << text;
+    }
+    constexpr std::string_view ports[] = {"0", "443", "65535", "65536", "08", "8000-8080", ""};
+    for (const auto text : ports) {
+        EXPECT_EQ(allocations_in([&] {
+                      keep(port::parse(text));
+                      keep(port_range::parse(text));
+                  }),
+                  0u)
+            << text;
+    }
+    constexpr std::string_view sockets[] = {"1.2.3.4:80", "[fe80::1%eth0]:22", "[::1]", "::1:80"};
+    for (const auto text : sockets) {
+        EXPECT_EQ(allocations_in([&] {
+                      const auto sa = socket_address::parse(text);
+                      char buf[socket_address::max_string_length];
+                      if (sa) {
+                          keep(sa->format_to(buf));
+                      }
+                      keep(sa);
+                  }),
+                  0u)
+            << text;
+    }
+}
+
 TEST(addr_noalloc, to_string_allocates) {
     const auto v6 = ipv6_address::parse("2001:db8:85a3::8a2e:370:7334").value();
     const auto net = ipv6_network::parse("2001:db8:85a3::/48").value();
