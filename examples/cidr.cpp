@@ -26,9 +26,7 @@ int main() {
     const ipv4_network net = iface->network();
     fmt::print("{}: {} addresses, {} - {}\n", net, net.num_addresses().to_string(),
                net.network_address(), net.broadcast_address());
-    const auto quarters =
-        net.subnets(28); // hold the optional: `*net.subnets(28)` in a for would dangle
-    for (const ipv4_network sub : *quarters) {
+    for (const ipv4_network sub : net.subnets(28)) { // lazy: computed as iterated
         fmt::print("  subnet {} hosts {} - {}\n", sub, sub.first_host(), sub.last_host());
     }
 

@@ -520,6 +520,21 @@ TEST(ipv6_network, subnets_of_a_64_into_66s_are_lazy) {
     EXPECT_FALSE(n6("::/0").subnets(129).has_value());
 }
 
+TEST(ipv4_network, subnets_of_a_temporary_range_are_safe_to_iterate) {
+    // The range is a value: neither form iterates a destroyed temporary.
+    std::vector<ipv4_network> direct;
+    for (const auto s : n4("10.0.0.0/30").subnets(31)) {
+        direct.push_back(s);
+    }
+    std::vector<ipv4_network> starred;
+    for (const auto s : *n4("10.0.0.0/30").subnets(31)) {
+        starred.push_back(s);
+    }
+    EXPECT_EQ(texts(direct), (strings{"10.0.0.0/31", "10.0.0.2/31"}));
+    EXPECT_EQ(direct, starred);
+    EXPECT_TRUE(n4("10.0.0.0/30").subnets(29).empty()); // shorter than the network: none
+}
+
 TEST(ipv4_network, supernets) {
     struct row {
         std::string_view network;

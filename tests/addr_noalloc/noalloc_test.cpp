@@ -357,7 +357,6 @@ TEST(network_noalloc, hosts_subnets_and_contains) {
                       contained = contained && n4.contains(h);
                       ++hosts;
                   }
-                  // Hold the optional: `for (x : *n.subnets(28))` would dangle (before C++23).
                   const auto quarters = n4.subnets(28);
                   for (const auto s : *quarters) {
                       contained = contained && n4.contains(s) && s.subnet_of(n4);

@@ -180,11 +180,21 @@ template <class A> class subnet_range {
         bool done_ = true;
     };
 
+    constexpr subnet_range() noexcept = default; ///< empty: no subnets
     constexpr subnet_range(uint_type first, uint_type last, std::uint8_t prefix) noexcept
-        : first_(first), last_(last), prefix_(prefix) {}
-    constexpr iterator begin() const noexcept { return iterator(first_, last_, prefix_, false); }
+        : first_(first), last_(last), prefix_(prefix), empty_(false) {}
+    [[nodiscard]] constexpr bool empty() const noexcept { return empty_; }
+    /// Optional-like access: subnets() returns an empty range for an invalid prefix, so
+    /// `if (auto r = net.subnets(p))` reads as it would with std::optional. `*` on a
+    /// temporary yields a copy, which keeps `for (auto s : *net.subnets(28))` safe.
+    [[nodiscard]] constexpr bool has_value() const noexcept { return !empty_; }
+    constexpr explicit operator bool() const noexcept { return !empty_; }
+    constexpr const subnet_range& operator*() const& noexcept { return *this; }
+    constexpr subnet_range operator*() && noexcept { return *this; }
+    constexpr const subnet_range* operator->() const noexcept { return this; }
+    constexpr iterator begin() const noexcept { return iterator(first_, last_, prefix_, empty_); }
     constexpr iterator end() const noexcept { return iterator(last_, last_, prefix_, true); }
-    /// How many subnets: 2^(new prefix - old prefix).
+    /// How many subnets: 2^(new prefix - old prefix). Precondition: !empty().
     [[nodiscard]] constexpr address_count size() const noexcept {
         if (first_ == last_) {
             return address_count(0); // also keeps the shift below < bits when prefix_ == 0
@@ -195,9 +205,10 @@ template <class A> class subnet_range {
     }
 
   private:
-    uint_type first_;
-    uint_type last_;
-    std::uint8_t prefix_;
+    uint_type first_{};
+    uint_type last_{};
+    std::uint8_t prefix_ = 0;
+    bool empty_ = true;
 };
 
 /// A CIDR network (RFC 4632): an address with its host bits clear and a prefix length.
@@ -299,13 +310,12 @@ template <class A> class basic_network {
         return contains(other.address_) || other.contains(address_);
     }
 
-    /// The subnets at `new_prefix` (prefix..bits), or nullopt when it is out of range.
-    /// Hold the result before iterating: `for (auto s : *net.subnets(28))` iterates a
-    /// destroyed temporary (before C++23); `auto q = net.subnets(28); for (auto s : *q)`.
-    [[nodiscard]] constexpr std::optional<subnet_range<A>>
-    subnets(unsigned new_prefix) const noexcept {
+    /// The subnets at `new_prefix` (prefix..bits), lazily; an empty range (has_value()
+    /// false) when new_prefix is out of range. The range is a value: iterating
+    /// `net.subnets(28)` or `*net.subnets(28)` directly is safe.
+    [[nodiscard]] constexpr subnet_range<A> subnets(unsigned new_prefix) const noexcept {
         if (new_prefix < prefix_ || new_prefix > static_cast<unsigned>(bits)) {
-            return std::nullopt;
+            return {};
         }
         const uint_type last = broadcast_address().to_uint() & detail::mask_bits<A>(new_prefix);
         return subnet_range<A>(address_.to_uint(), last, static_cast<std::uint8_t>(new_prefix));
