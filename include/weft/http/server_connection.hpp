@@ -1,0 +1,54 @@
+#pragma once
+
+// Serving HTTP/1.1 on one accepted connection: read, parse, collect the body, call the
+// handler, write the response (gather write or sendfile), keep-alive and pipelining.
+
+#include <weft/http/date.hpp>
+#include <weft/http/request_parser.hpp>
+#include <weft/http/response.hpp>
+#include <weft/io/task.hpp>
+#include <weft/io/tcp.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string_view>
+
+namespace weft::http {
+
+/// What answers a request: called with the parsed head and the whole body (at most
+/// `parser_limits::max_body` bytes, de-chunked), both views into the connection's buffers,
+/// valid until the returned task has finished (STYLE.md §2.7 rule 2); copy what must live
+/// longer. An exception that escapes is logged and answered with 500 (STYLE.md §2.4).
+using handler = std::function<task<response>(const request_head&, std::string_view body)>;
+
+/// The limits and timeouts of one connection.
+struct server_options {
+    /// Size limits of the head and the body (431, 414, 413, ...).
+    parser_limits limits;
+    /// Deadline for a whole request head, from its first byte (from the accept for the first
+    /// request). Mid-head it is answered with 408; before any byte the connection just closes.
+    std::chrono::milliseconds header_timeout{10000};
+    /// Longest wait for each read of a request body; then 408 and close.
+    std::chrono::milliseconds body_timeout{30000};
+    /// Longest idle wait for the next request on a kept-alive connection; then close quietly.
+    std::chrono::milliseconds keep_alive_timeout{75000};
+    /// Longest wait for each response write (head, body or file) to finish; then close.
+    std::chrono::milliseconds send_timeout{30000};
+};
+
+/// Serves HTTP/1.1 (and 1.0) requests on `conn` until the peer closes, a request asks to
+/// close, an error or timeout ends it, or the task's stop token is triggered.
+///
+/// Requests are answered in order (pipelined requests included: bytes read past one request
+/// start the next). A malformed request is answered with its status (400, 411, 413, 414, 431,
+/// 501, 505) as a problem document and `Connection: close`. `Expect: 100-continue` gets an
+/// interim `100 Continue` before the body is read. HEAD responses carry no body. The
+/// connection is closed gracefully (shutdown, then unread input is drained for a moment) so
+/// the peer receives the last response before the FIN, not a reset.
+///
+/// `h` and `dates` are the caller's and must outlive the returned task (typically they belong
+/// to the server, and `dates` to the loop's thread). Run the task on the loop that owns `conn`.
+task<void> serve_connection(io::tcp_stream conn, const handler& h, server_options options,
+                            date_cache& dates);
+
+} // namespace weft::http
