@@ -21,9 +21,9 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Until `weft serve` exists, show what weft does today on the issue's example.
+# The web server with the site built into the binary: open http://127.0.0.1:8080
 run: build
-	$(BUILD)/bin/weft ip info 192.168.100.1/26
+	$(BUILD)/bin/weft serve --listen 127.0.0.1:8080
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300

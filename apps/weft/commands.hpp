@@ -11,6 +11,7 @@ void add_ip_commands(CLI::App& app, int& status);
 void add_mac_commands(CLI::App& app, int& status);
 void add_asn_commands(CLI::App& app, int& status);
 void add_port_commands(CLI::App& app, int& status);
+void add_serve_commands(CLI::App& app, int& status);
 void add_echo_commands(CLI::App& app, int& status);
 
 } // namespace weft::cli

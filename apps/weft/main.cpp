@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     weft::cli::add_mac_commands(app, status);
     weft::cli::add_asn_commands(app, status);
     weft::cli::add_port_commands(app, status);
+    weft::cli::add_serve_commands(app, status);
     weft::cli::add_echo_commands(app, status);
     try {
         app.parse(argc, argv);

@@ -5,7 +5,25 @@
 #include <charconv>
 #include <cstring>
 
+#include <unistd.h>
+
 namespace weft::http {
+
+owned_fd& owned_fd::operator=(owned_fd&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        fd_ = o.release();
+    }
+    return *this;
+}
+
+owned_fd::~owned_fd() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+}
 
 namespace {
 

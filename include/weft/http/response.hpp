@@ -30,6 +30,27 @@ struct file_range {
     friend constexpr bool operator==(const file_range&, const file_range&) = default;
 };
 
+/// Owns one file descriptor and closes it on destruction. Move-only.
+class owned_fd {
+  public:
+    owned_fd() noexcept = default;
+    explicit owned_fd(int fd) noexcept : fd_(fd) {}
+    owned_fd(owned_fd&& o) noexcept : fd_(o.release()) {}
+    owned_fd& operator=(owned_fd&& o) noexcept;
+    owned_fd(const owned_fd&) = delete;
+    owned_fd& operator=(const owned_fd&) = delete;
+    ~owned_fd();
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    int release() noexcept {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+
+  private:
+    int fd_ = -1;
+};
+
 /// An HTTP/1.1 response: a status, an ordered header list and a body.
 ///
 /// The body is one of: nothing (the default), an owned `std::string`, or a `file_range`.
@@ -92,6 +113,12 @@ class response {
     void set_body(std::string body) noexcept { body_ = std::move(body); }
     /// Makes the body the file range `file`; the descriptor stays the caller's (see file_range).
     void set_file(file_range file) noexcept { body_ = file; }
+    /// Makes the body `file` and takes ownership of its descriptor: it is closed when the
+    /// response is destroyed, which serve_connection does only after sending it.
+    void set_owned_file(file_range file) noexcept {
+        body_ = file;
+        file_owner_ = owned_fd(file.fd);
+    }
     /// Removes the body.
     void clear_body() noexcept { body_ = std::monostate{}; }
 
@@ -110,6 +137,7 @@ class response {
     http::status status_ = http::status::ok;
     std::vector<header> headers_;
     std::variant<std::monostate, std::string, file_range> body_;
+    owned_fd file_owner_;
 };
 
 /// How `serialize_head` frames a response for the request it answers.
