@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -117,7 +118,7 @@ class response {
     /// response is destroyed, which serve_connection does only after sending it.
     void set_owned_file(file_range file) noexcept {
         body_ = file;
-        file_owner_ = owned_fd(file.fd);
+        file_owner_ = std::make_shared<const owned_fd>(file.fd);
     }
     /// Removes the body.
     void clear_body() noexcept { body_ = std::monostate{}; }
@@ -137,7 +138,8 @@ class response {
     http::status status_ = http::status::ok;
     std::vector<header> headers_;
     std::variant<std::monostate, std::string, file_range> body_;
-    owned_fd file_owner_;
+    // Shared so a response stays copyable; the descriptor closes with the last copy.
+    std::shared_ptr<const owned_fd> file_owner_;
 };
 
 /// How `serialize_head` frames a response for the request it answers.
