@@ -175,6 +175,7 @@ void add_serve_commands(CLI::App& app, int& status) {
         std::string listen = "127.0.0.1:8080";
         std::string root;
         std::size_t threads = 1;
+        std::string access_log = "off";
     };
     auto opt = std::make_shared<options>();
     auto* serve = app.add_subcommand("serve", "the web server: static files or the built-in site");
@@ -183,7 +184,20 @@ void add_serve_commands(CLI::App& app, int& status) {
     serve->add_option("--threads", opt->threads, "event loops, one per thread (SO_REUSEPORT)")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
-    serve->callback([opt, &status] { status = run_serve(opt->listen, opt->root, opt->threads); });
+    serve
+        ->add_option("--access-log", opt->access_log,
+                     "off (the only choice until issue 4's log lands)")
+        ->capture_default_str();
+    serve->callback([opt, &status] {
+        if (opt->access_log != "off") {
+            // Refused rather than silently ignored: an operator asking for a log must know.
+            status = fail("serve", fmt::format("--access-log \"{}\": access logging is not "
+                                               "implemented yet; use --access-log off",
+                                               opt->access_log));
+            return;
+        }
+        status = run_serve(opt->listen, opt->root, opt->threads);
+    });
 }
 
 } // namespace weft::cli
