@@ -142,6 +142,27 @@ response static_files::respond(const http::request_head& head) const {
     }
     r.set("Content-Type", std::string(http::mime_type_for(served)));
     r.set("X-Content-Type-Options", "nosniff");
+    // A small file goes out in the same gather write as the head: one syscall instead of a
+    // send and a sendfile (bench/http.sh showed the extra syscalls are what costs).
+    constexpr off_t small_file = 16 * 1024;
+    if (st.st_size <= small_file) {
+        std::string body(static_cast<std::size_t>(st.st_size), '\0');
+        std::size_t got = 0;
+        while (got < body.size()) {
+            const ssize_t n =
+                ::pread(fd, body.data() + got, body.size() - got, static_cast<off_t>(got));
+            if (n <= 0) {
+                break;
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        ::close(fd);
+        if (got != body.size()) {
+            return response::problem(status::internal_server_error, "cannot read the file");
+        }
+        r.set_body(std::move(body));
+        return r;
+    }
     r.set_owned_file({fd, 0, static_cast<std::size_t>(st.st_size)});
     return r;
 }
