@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "server_tasks.hpp"
 
 #include <weft/addr/socket_address.hpp>
 #include <weft/io/loop.hpp>
@@ -111,18 +112,6 @@ class startup {
     io::backend_kind kind_ = io::backend_kind::epoll;
 };
 
-task<void> nothing() {
-    co_return;
-}
-
-// Waits for the tasks spawned on `l` to end. They watch the loop's stop token, which is
-// already triggered; this runs under an empty token so its own sleeps still sleep.
-task<void> drain_spawned(io::loop& l) {
-    while (l.spawned() > 0) {
-        (void)co_await io::sleep_for(std::chrono::milliseconds(1));
-    }
-}
-
 task<void> echo_stream(io::tcp_stream s) {
     (void)s.set_nodelay(true);
     std::array<std::byte, 16384> buf;
@@ -175,7 +164,7 @@ task<void> serve_tcp(io::tcp_listener listener, worker_count& count) {
         break;
     }
     listener.close();
-    co_await await_with_token(drain_spawned(l), std::stop_token{});
+    co_await io::wait_for_spawned(l);
 }
 
 bool is_transient(std::error_code e) noexcept {
@@ -248,12 +237,6 @@ class port_reservation {
   private:
     int fd_ = -1;
 };
-
-// Awaits SIGINT or SIGTERM. Cancelled (the loop's stop token) when the workers end first.
-task<bool> until_signal(io::signal_set& signals) {
-    auto s = co_await signals.wait();
-    co_return s.has_value();
-}
 
 int run_echo(protocol p, const std::string& listen, std::size_t threads) {
     const auto parsed = addr::socket_address::parse(listen);

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "server_tasks.hpp"
 
 #include <weft/addr/socket_address.hpp>
 #include <weft/http/server_connection.hpp>
@@ -34,18 +35,12 @@ struct site {
 };
 
 // `s` and `head` outlive this task: serve_connection awaits it at once (CP.53's exception).
-task<http::response> respond(const site& s, const http::request_head& head) {
-    auto& stats = const_cast<server::server_stats&>(s.stats);
+task<http::response> respond(site& s, const http::request_head& head) {
+    server::server_stats& stats = s.stats;
     stats.requests.fetch_add(1, std::memory_order_relaxed);
     http::response r = s.files ? s.files->respond(head) : server::default_site(head, s.stats);
     stats.bytes_sent.fetch_add(r.body_size(), std::memory_order_relaxed);
     co_return r;
-}
-
-task<void> drain(io::loop& l) {
-    while (l.spawned() > 0) {
-        (void)co_await io::sleep_for(std::chrono::milliseconds(1));
-    }
 }
 
 // One worker: accepts on its own listeners and serves each connection on this loop.
@@ -72,16 +67,7 @@ task<void> accept_loop(io::tcp_listener listener, const http::handler& h,
         }
     }
     listener.close();
-    co_await await_with_token(drain(l), std::stop_token{});
-}
-
-task<void> nothing() {
-    co_return;
-}
-
-task<bool> until_signal(io::signal_set& signals) {
-    auto s = co_await signals.wait();
-    co_return s.has_value();
+    co_await io::wait_for_spawned(l);
 }
 
 int run_serve(const std::string& listen, const std::string& root, std::size_t threads) {

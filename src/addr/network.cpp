@@ -4,13 +4,20 @@
 
 namespace weft::addr {
 
-template <class A> std::size_t basic_network<A>::format_to(std::span<char> out) const noexcept {
-    std::size_t n = address_.format_to(out);
+namespace {
+
+// "address/prefix", the text of both networks and interfaces.
+template <class A>
+std::size_t format_prefixed(const A& address, unsigned prefix, std::span<char> out) noexcept {
+    std::size_t n = address.format_to(out);
     out[n++] = '/';
-    char digits[4];
-    const std::size_t d = format_decimal(prefix_, digits);
-    std::copy_n(digits, d, out.data() + n);
-    return n + d;
+    return n + format_decimal(prefix, out.subspan(n));
+}
+
+} // namespace
+
+template <class A> std::size_t basic_network<A>::format_to(std::span<char> out) const noexcept {
+    return format_prefixed(address_, prefix_, out);
 }
 
 template <class A> std::string basic_network<A>::to_string() const {
@@ -19,12 +26,7 @@ template <class A> std::string basic_network<A>::to_string() const {
 }
 
 template <class A> std::size_t basic_interface<A>::format_to(std::span<char> out) const noexcept {
-    std::size_t n = address_.format_to(out);
-    out[n++] = '/';
-    char digits[4];
-    const std::size_t d = format_decimal(prefix_, digits);
-    std::copy_n(digits, d, out.data() + n);
-    return n + d;
+    return format_prefixed(address_, prefix_, out);
 }
 
 template <class A> std::string basic_interface<A>::to_string() const {

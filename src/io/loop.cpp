@@ -270,4 +270,20 @@ bool sleep_awaiter::start(std::coroutine_handle<> h, std::stop_token token) {
     return true;
 }
 
+namespace {
+
+task<void> poll_spawned(loop& l) {
+    while (l.spawned() > 0) {
+        (void)co_await sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
+} // namespace
+
+task<void> wait_for_spawned(loop& l) {
+    // Polled: a spawned task's end is rare next to the I/O it does, and polling needs no
+    // bookkeeping on the spawn path. The empty token keeps the sleeps from being cancelled.
+    co_await await_with_token(poll_spawned(l), std::stop_token{});
+}
+
 } // namespace weft::io

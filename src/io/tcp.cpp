@@ -14,13 +14,6 @@ namespace weft::io {
 
 namespace {
 
-operation make_op(operation::kind k, int fd) noexcept {
-    operation op;
-    op.op = k;
-    op.fd = fd;
-    return op;
-}
-
 task<expected<tcp_stream, std::error_code>> connect_once(addr::socket_address to) {
     loop* l = loop::current();
     sockaddr_storage ss{};
@@ -33,7 +26,7 @@ task<expected<tcp_stream, std::error_code>> connect_once(addr::socket_address to
         co_return unexpected(fd.error());
     }
     socket_handle h(*l, *fd);
-    operation op = make_op(operation::kind::connect, *fd);
+    operation op = operation::make(operation::kind::connect, *fd);
     op.addr = reinterpret_cast<sockaddr*>(&ss);
     op.addr_length = len;
     auto r = co_await op_awaiter(*l, op);
@@ -55,14 +48,14 @@ tcp_stream::connect(addr::socket_address to,
 }
 
 op_awaiter tcp_stream::read_some(std::span<std::byte> buf) noexcept {
-    operation op = make_op(operation::kind::read, handle_.get());
+    operation op = operation::make(operation::kind::read, handle_.get());
     op.buffer = buf.data();
     op.length = buf.size();
     return op_awaiter(handle_.owner(), op);
 }
 
 op_awaiter tcp_stream::write_some(std::span<const std::byte> buf) noexcept {
-    operation op = make_op(operation::kind::send, handle_.get());
+    operation op = operation::make(operation::kind::send, handle_.get());
     op.buffer = const_cast<std::byte*>(buf.data());
     op.length = buf.size();
     return op_awaiter(handle_.owner(), op);
@@ -118,7 +111,7 @@ task<expected<std::size_t, std::error_code>> tcp_stream::write_all(std::span<con
                 co_return total;
             }
         }
-        operation op = make_op(operation::kind::sendv, handle_.get());
+        operation op = operation::make(operation::kind::sendv, handle_.get());
         op.iov = iov.data() + first;
         op.iovcnt = static_cast<int>(count - first);
         auto n = co_await op_awaiter(handle_.owner(), op);
@@ -157,8 +150,8 @@ task<expected<std::size_t, std::error_code>> tcp_stream::send_file(int file_fd, 
         if (errno != EAGAIN) {
             co_return unexpected(last_error());
         }
-        auto ready =
-            co_await op_awaiter(handle_.owner(), make_op(operation::kind::poll_out, handle_.get()));
+        auto ready = co_await op_awaiter(handle_.owner(),
+                                         operation::make(operation::kind::poll_out, handle_.get()));
         if (!ready) {
             co_return unexpected(ready.error());
         }
@@ -193,7 +186,7 @@ expected<void, std::error_code> tcp_stream::set_keepalive(bool on, int idle_s, i
 }
 
 accept_awaiter::accept_awaiter(loop& owner, int fd) noexcept
-    : loop_(&owner), inner_(owner, make_op(operation::kind::accept, fd)) {}
+    : loop_(&owner), inner_(owner, operation::make(operation::kind::accept, fd)) {}
 
 void accept_awaiter::prepare() noexcept {
     peer_length_ = sizeof peer_;

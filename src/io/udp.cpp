@@ -8,19 +8,10 @@
 
 namespace weft::io {
 
-namespace {
-
-operation make_op(operation::kind k, int fd) noexcept {
-    operation op;
-    op.op = k;
-    op.fd = fd;
-    return op;
-}
-
-} // namespace
+namespace {} // namespace
 
 recv_from_awaiter::recv_from_awaiter(loop& owner, int fd, std::span<std::byte> buf) noexcept
-    : buf_(buf), inner_(owner, make_op(operation::kind::recvmsg, fd)) {}
+    : buf_(buf), inner_(owner, operation::make(operation::kind::recvmsg, fd)) {}
 
 void recv_from_awaiter::prepare() noexcept {
     iov_ = {buf_.data(), buf_.size()};
@@ -43,7 +34,7 @@ expected<datagram, std::error_code> recv_from_awaiter::await_resume() noexcept {
 
 send_to_awaiter::send_to_awaiter(loop& owner, int fd, std::span<const std::byte> buf,
                                  const addr::socket_address& to) noexcept
-    : buf_(buf), inner_(owner, make_op(operation::kind::sendmsg, fd)) {
+    : buf_(buf), inner_(owner, operation::make(operation::kind::sendmsg, fd)) {
     to_length_ = to_kernel_sockaddr(to, to_);
 }
 
@@ -119,14 +110,14 @@ expected<void, std::error_code> udp_socket::connect(const addr::socket_address& 
 }
 
 op_awaiter udp_socket::send(std::span<const std::byte> buf) noexcept {
-    operation op = make_op(operation::kind::send, handle_.get());
+    operation op = operation::make(operation::kind::send, handle_.get());
     op.buffer = const_cast<std::byte*>(buf.data());
     op.length = buf.size();
     return op_awaiter(handle_.owner(), op);
 }
 
 op_awaiter udp_socket::recv(std::span<std::byte> buf) noexcept {
-    operation op = make_op(operation::kind::read, handle_.get());
+    operation op = operation::make(operation::kind::read, handle_.get());
     op.buffer = buf.data();
     op.length = buf.size();
     return op_awaiter(handle_.owner(), op);
@@ -167,8 +158,8 @@ udp_socket::recv_batch(std::span<datagram_slot> slots) {
         if (errno != EAGAIN && errno != EINTR) {
             co_return unexpected(last_error());
         }
-        auto ready =
-            co_await op_awaiter(handle_.owner(), make_op(operation::kind::poll_in, handle_.get()));
+        auto ready = co_await op_awaiter(handle_.owner(),
+                                         operation::make(operation::kind::poll_in, handle_.get()));
         if (!ready) {
             co_return unexpected(ready.error());
         }
@@ -206,8 +197,8 @@ udp_socket::send_batch(std::span<const std::span<const std::byte>> buffers,
         if (errno != EAGAIN && errno != EINTR) {
             co_return unexpected(last_error());
         }
-        auto ready =
-            co_await op_awaiter(handle_.owner(), make_op(operation::kind::poll_out, handle_.get()));
+        auto ready = co_await op_awaiter(handle_.owner(),
+                                         operation::make(operation::kind::poll_out, handle_.get()));
         if (!ready) {
             co_return unexpected(ready.error());
         }

@@ -188,6 +188,11 @@ class sleep_awaiter {
     std::optional<std::stop_callback<canceller>> cancel_;
 };
 
+/// From a task on `l`: waits until every other task spawned on `l` has finished. For a task
+/// that owns what its spawned tasks borrow (a listener's per-loop state). It ignores the
+/// caller's stop token, so shutdown cannot cut the wait short and free what is borrowed.
+task<void> wait_for_spawned(loop& l);
+
 /// Suspends the calling task for `d` on the current loop.
 inline sleep_awaiter sleep_for(steady_clock::duration d) noexcept {
     return sleep_awaiter(steady_clock::now() + d);

@@ -26,6 +26,14 @@ struct operation {
         poll_out, ///< wait until writable
     };
 
+    /// An operation of kind `k` on `fd`, every other field at its default.
+    static operation make(kind k, int fd) noexcept {
+        operation o;
+        o.op = k;
+        o.fd = fd;
+        return o;
+    }
+
     kind op = kind::read;
     int fd = -1;
     void* buffer = nullptr;
