@@ -10,7 +10,8 @@ libgtest-dev libgmock-dev libbenchmark-dev
 clang libclang-rt-14-dev clang-format
 libexpected-dev libfmt-dev libcli11-dev libboost1.81-dev
 liburing-dev libssl-dev libnghttp2-dev libc-ares-dev libtomlplusplus-dev
-zlib1g-dev libbrotli-dev libzstd-dev
+zlib1g-dev libbrotli-dev libzstd-dev libsqlite3-dev
+chromium
 python3 curl
 "
 
