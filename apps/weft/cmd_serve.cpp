@@ -95,9 +95,7 @@ int run_serve(const std::string& listen, const std::string& root, std::size_t th
         fail(cmd, fmt::format("cannot watch signals: {}", signals.error().message()));
         return 1;
     }
-    const http::handler h = [&s](const http::request_head& head, std::string_view) {
-        return respond(s, head);
-    };
+    const http::handler h = [&s](http::request& r) { return respond(s, r.head()); };
     http::server_options options;
     std::atomic<int> bound{0};
     std::atomic<int> failed{0};

@@ -118,6 +118,7 @@ struct connection_state {
     std::string body;     // the current request's body
     std::string chunks;   // chunked input not yet decoded
     std::string head_out; // the serialized response head
+    addr::socket_address peer;
 };
 
 // Writes the head and then the body of `r`: one gather write for a string body, sendfile
@@ -171,10 +172,11 @@ task<void> fail(connection_state& c, const parse_error& e) {
 }
 
 // Calls the handler; an exception becomes a logged 500.
-task<response> call_handler(connection_state& c, const request_head& head, std::string_view body) {
+task<response> call_handler(connection_state& c, request& req) {
+    const request_head& head = req.head();
     std::optional<response> r;
     try {
-        r.emplace(co_await c.h(head, body));
+        r.emplace(co_await c.h(req));
     } catch (const std::exception& e) {
         fmt::print(stderr, "weft: handler for {} {} threw: {}\n", head.method, head.target,
                    e.what());
@@ -365,7 +367,8 @@ task<void> serve(connection_state& c) {
         }
 
         // The response. head's views stay valid: c.buffer is untouched until it is written.
-        response r = co_await call_handler(c, head, c.body);
+        request req(head, c.body, c.peer);
+        response r = co_await call_handler(c, req);
         const bool head_request = head.method == "HEAD";
         bool keep_alive = head.keep_alive;
         if (auto connection = r.find("Connection"); connection && lists_close(*connection)) {
@@ -403,6 +406,7 @@ task<void> serve(connection_state& c) {
 task<void> serve_connection(io::tcp_stream conn, const handler& h, server_options options,
                             date_cache& dates) {
     connection_state c(std::move(conn), h, options, dates);
+    c.peer = c.conn.peer_address().value_or(addr::socket_address{});
     co_await serve(c);
 }
 

@@ -55,7 +55,9 @@ constexpr std::string_view file_content = "file body, sent with sendfile\n";
 int g_file_fd = -1; // the /file route's descriptor (opened by the fixture)
 
 // The test handler: "<method> <target> <body length>", except for a few routes.
-task<response> test_handler(const request_head& head, std::string_view body) {
+task<response> test_handler(weft::http::request& req) {
+    const request_head& head = req.head();
+    const std::string_view body = req.body();
     if (head.target == "/throw") {
         throw std::runtime_error("the /throw route always throws");
     }

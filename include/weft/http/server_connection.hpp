@@ -4,22 +4,16 @@
 // handler, write the response (gather write or sendfile), keep-alive and pipelining.
 
 #include <weft/http/date.hpp>
+#include <weft/http/handler.hpp>
 #include <weft/http/request_parser.hpp>
 #include <weft/http/response.hpp>
 #include <weft/io/task.hpp>
 #include <weft/io/tcp.hpp>
 
 #include <chrono>
-#include <functional>
 #include <string_view>
 
 namespace weft::http {
-
-/// What answers a request: called with the parsed head and the whole body (at most
-/// `parser_limits::max_body` bytes, de-chunked), both views into the connection's buffers,
-/// valid until the returned task has finished (STYLE.md §2.7 rule 2); copy what must live
-/// longer. An exception that escapes is logged and answered with 500 (STYLE.md §2.4).
-using handler = std::function<task<response>(const request_head&, std::string_view body)>;
 
 /// The limits and timeouts of one connection.
 struct server_options {
