@@ -1,0 +1,29 @@
+#pragma once
+
+// The REST chapter's demo: notes as JSON over HTTP, kept in SQLite.
+//
+//   GET    /api/notes?limit=N&offset=M   a page of notes, newest first, with the total
+//   GET    /api/notes/{id}               one note (404 if missing)
+//   POST   /api/notes                    create from {"title": "...", "body": "..."} → 201 + Location
+//   PUT    /api/notes/{id}               replace title and body → 200 (404 if missing)
+//   DELETE /api/notes/{id}               → 204 (404 if missing)
+// Malformed or mistyped JSON is a 400 whose problem document names the JSON path.
+
+#include <weft/expected.hpp>
+#include <weft/http/router.hpp>
+
+#include <memory>
+#include <string>
+
+namespace weft::notes {
+
+class store;
+
+/// Opens (creating if need be) the notes database at `path`. The error says what failed and
+/// where ("notes.db: unable to open database file").
+expected<std::shared_ptr<store>, std::string> open_store(const std::string& path);
+
+/// Adds the /api/notes routes to `r`, backed by `db` (shared: the routes keep it alive).
+void add_routes(http::router& r, std::shared_ptr<store> db);
+
+} // namespace weft::notes
