@@ -10,6 +10,7 @@
 
 #include <weft/addr/socket_address.hpp>
 #include <weft/io/loop.hpp>
+#include <weft/io/port_reservation.hpp>
 #include <weft/io/signal_set.hpp>
 #include <weft/io/tcp.hpp>
 #include <weft/io/udp.hpp>
@@ -194,50 +195,6 @@ task<void> serve_udp(io::udp_socket socket, worker_count& count) {
     }
 }
 
-/// A socket bound (not listening) with SO_REUSEPORT that holds a port picked by the kernel
-/// while the workers bind their own sockets to it. A TCP socket that does not listen gets
-/// no connections, so closing it afterwards loses none.
-class port_reservation {
-  public:
-    port_reservation() noexcept = default;
-    port_reservation(const port_reservation&) = delete;
-    port_reservation& operator=(const port_reservation&) = delete;
-    ~port_reservation() { release(); }
-
-    expected<addr::socket_address, std::error_code> reserve(const addr::socket_address& at,
-                                                            protocol p) {
-        sockaddr_storage ss{};
-        const socklen_t len = io::to_kernel_sockaddr(at, ss);
-        if (len == 0) {
-            return unexpected(std::make_error_code(std::errc::invalid_argument));
-        }
-        auto fd = io::open_socket(ss.ss_family, p == protocol::tcp ? SOCK_STREAM : SOCK_DGRAM);
-        if (!fd) {
-            return unexpected(fd.error());
-        }
-        fd_ = *fd;
-        const int one = 1;
-        if (::setsockopt(fd_, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) < 0 ||
-            ::bind(fd_, reinterpret_cast<sockaddr*>(&ss), len) < 0) {
-            return unexpected(io::last_error());
-        }
-        socklen_t got = sizeof ss;
-        if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &got) < 0) {
-            return unexpected(io::last_error());
-        }
-        return addr::socket_address::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), got);
-    }
-    void release() noexcept {
-        if (fd_ >= 0) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-    }
-
-  private:
-    int fd_ = -1;
-};
-
 int run_echo(protocol p, const std::string& listen, std::size_t threads) {
     const auto parsed = addr::socket_address::parse(listen);
     if (!parsed) {
@@ -261,9 +218,9 @@ int run_echo(protocol p, const std::string& listen, std::size_t threads) {
 
     const bool shared = threads > 1;
     addr::socket_address at = *parsed;
-    port_reservation reservation;
+    io::port_reservation reservation;
     if (shared && at.port() == 0) {
-        auto picked = reservation.reserve(at, p);
+        auto picked = reservation.reserve(at, p == protocol::tcp ? SOCK_STREAM : SOCK_DGRAM);
         if (!picked) {
             fail("echo", fmt::format("cannot bind {} ({}): {}", listen, to_string(p),
                                      picked.error().message()));

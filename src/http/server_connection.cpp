@@ -326,7 +326,81 @@ void keep_rest(connection_state& c, std::string_view rest) {
     }
 }
 
+// Reads the body of the request whose head is parsed, answers it and writes the response.
+// Runs shielded from the server's stop (see serve): `server_stop` only turns keep-alive off.
+task<outcome> answer(connection_state& c, std::size_t head_length, std::stop_token server_stop) {
+    const request_head& head = c.parser.head();
+    const std::size_t buffered = c.filled - head_length;
+
+    // The body: what is already buffered, then straight from the socket.
+    if (head.expect_continue && head.has_body() && buffered == 0) {
+        auto sent = co_await with_timeout(c.options.send_timeout,
+                                          c.conn.write_all(std::as_bytes(std::span(
+                                              continue_line.data(), continue_line.size()))));
+        if (!sent) {
+            co_return outcome::closed;
+        }
+    }
+    c.body.clear();
+    std::size_t rest_begin = head_length; // where the next request starts in c.buffer
+    bool rest_in_chunks = false;
+    if (head.chunked) {
+        c.chunks.assign(c.buffer.data() + head_length, buffered);
+        rest_in_chunks = true;
+        if (co_await read_chunked_body(c) == outcome::closed) {
+            co_return outcome::closed;
+        }
+    } else if (head.content_length.value_or(0) > 0) {
+        const auto length = static_cast<std::size_t>(*head.content_length); // <= max_body
+        const std::size_t take = std::min(length, buffered);
+        c.body.resize(length);
+        std::memcpy(c.body.data(), c.buffer.data() + head_length, take);
+        rest_begin += take;
+        if (co_await read_fixed_body(c, take) == outcome::closed) {
+            co_return outcome::closed;
+        }
+    }
+
+    // The response. head's views stay valid: c.buffer is untouched until it is written.
+    request req(head, c.body, c.peer);
+    response r = co_await call_handler(c, req);
+    const bool head_request = head.method == "HEAD";
+    bool keep_alive = head.keep_alive;
+    if (auto connection = r.find("Connection"); connection && lists_close(*connection)) {
+        keep_alive = false;
+    }
+    if (server_stop.stop_requested()) {
+        keep_alive = false; // shutting down: finish this response, take no more
+    }
+    serialize_options opts;
+    opts.head_request = head_request;
+    opts.keep_alive = keep_alive;
+    opts.http10 = head.version == http_version::http_1_0;
+    opts.date = c.dates.now();
+    serialize(c, r, opts);
+    if (!co_await write_response(c, r, head_request)) {
+        co_return outcome::closed;
+    }
+    if (!keep_alive) {
+        co_await linger_close(c.conn);
+        co_return outcome::closed;
+    }
+
+    // Pipelining: whatever followed this request is the start of the next one.
+    if (rest_in_chunks) {
+        keep_rest(c, c.chunks);
+        c.chunks.clear();
+    } else {
+        keep_rest(c, std::string_view(c.buffer.data() + rest_begin, c.filled - rest_begin));
+    }
+    co_return outcome::ready;
+}
+
+// Graceful stop: the server's stop token cancels only the wait for a request head (an idle
+// or half-sent connection just closes). Once a head is complete, the request is answered
+// under an empty token, so a stop never cuts a response short; its own timeouts bound it.
 task<void> serve(connection_state& c) {
+    const std::stop_token server_stop = co_await this_stop_token();
     c.buffer.resize(initial_buffer);
     for (bool first = true;; first = false) {
         c.parser.reset();
@@ -334,69 +408,12 @@ task<void> serve(connection_state& c) {
         if (!head_length) {
             co_return;
         }
-        const request_head& head = c.parser.head();
-        const std::size_t buffered = c.filled - *head_length;
-
-        // The body: what is already buffered, then straight from the socket.
-        if (head.expect_continue && head.has_body() && buffered == 0) {
-            auto sent = co_await with_timeout(c.options.send_timeout,
-                                              c.conn.write_all(std::as_bytes(std::span(
-                                                  continue_line.data(), continue_line.size()))));
-            if (!sent) {
-                co_return;
-            }
-        }
-        c.body.clear();
-        std::size_t rest_begin = *head_length; // where the next request starts in c.buffer
-        bool rest_in_chunks = false;
-        if (head.chunked) {
-            c.chunks.assign(c.buffer.data() + *head_length, buffered);
-            rest_in_chunks = true;
-            if (co_await read_chunked_body(c) == outcome::closed) {
-                co_return;
-            }
-        } else if (head.content_length.value_or(0) > 0) {
-            const auto length = static_cast<std::size_t>(*head.content_length); // <= max_body
-            const std::size_t take = std::min(length, buffered);
-            c.body.resize(length);
-            std::memcpy(c.body.data(), c.buffer.data() + *head_length, take);
-            rest_begin += take;
-            if (co_await read_fixed_body(c, take) == outcome::closed) {
-                co_return;
-            }
-        }
-
-        // The response. head's views stay valid: c.buffer is untouched until it is written.
-        request req(head, c.body, c.peer);
-        response r = co_await call_handler(c, req);
-        const bool head_request = head.method == "HEAD";
-        bool keep_alive = head.keep_alive;
-        if (auto connection = r.find("Connection"); connection && lists_close(*connection)) {
-            keep_alive = false;
-        }
-        if ((co_await this_stop_token()).stop_requested()) {
-            keep_alive = false; // shutting down: finish this response, take no more
-        }
-        serialize_options opts;
-        opts.head_request = head_request;
-        opts.keep_alive = keep_alive;
-        opts.http10 = head.version == http_version::http_1_0;
-        opts.date = c.dates.now();
-        serialize(c, r, opts);
-        if (!co_await write_response(c, r, head_request)) {
+        if (co_await await_with_token(answer(c, *head_length, server_stop), std::stop_token()) ==
+            outcome::closed) {
             co_return;
         }
-        if (!keep_alive) {
-            co_await linger_close(c.conn);
+        if (server_stop.stop_requested()) {
             co_return;
-        }
-
-        // Pipelining: whatever followed this request is the start of the next one.
-        if (rest_in_chunks) {
-            keep_rest(c, c.chunks);
-            c.chunks.clear();
-        } else {
-            keep_rest(c, std::string_view(c.buffer.data() + rest_begin, c.filled - rest_begin));
         }
     }
 }
