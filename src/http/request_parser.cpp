@@ -348,9 +348,38 @@ constexpr std::array<bool, 256> make_host_table() {
 
 constexpr std::array<bool, 256> host_table = make_host_table();
 
+bool is_host_chars(std::string_view s, bool colons) noexcept {
+    return std::all_of(s.begin(), s.end(), [colons](char c) {
+        return host_table[static_cast<unsigned char>(c)] && c != '[' && c != ']' &&
+               (colons || c != ':');
+    });
+}
+
+// The structure as well as the bytes: an IP-literal in brackets (which alone may hold colons)
+// or a reg-name / IPv4address without colons, then an optional ":" port of digits only. A
+// character check alone let "a:b", "a:80:80" and "x]:1" through.
 bool is_valid_host(std::string_view host) noexcept {
-    return std::all_of(host.begin(), host.end(),
-                       [](char c) { return host_table[static_cast<unsigned char>(c)]; });
+    std::string_view rest = host;
+    if (!host.empty() && host.front() == '[') {
+        const std::size_t close = host.find(']');
+        if (close == std::string_view::npos || close == 1 ||
+            !is_host_chars(host.substr(1, close - 1), true)) {
+            return false;
+        }
+        rest = host.substr(close + 1);
+    } else {
+        const std::size_t colon = host.find(':');
+        if (!is_host_chars(host.substr(0, colon), false)) {
+            return false;
+        }
+        rest = colon == std::string_view::npos ? std::string_view{} : host.substr(colon);
+    }
+    if (rest.empty()) {
+        return true;
+    }
+    // port = *DIGIT (RFC 3986 §3.2.3): "a:" is allowed, like an empty port in a URI.
+    return rest.front() == ':' &&
+           std::all_of(rest.begin() + 1, rest.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // 1*DIGIT into a uint64 (RFC 9110 §8.6); false on anything else or overflow.

@@ -4,51 +4,22 @@ a file server owes its operator, keep-alive, and a clean stop on SIGTERM.
 
 Run by CTest with the path of the built `weft` binary as the only argument.
 """
-import http.client
 import os
-import re
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
-WEFT = sys.argv.pop(1) if len(sys.argv) > 1 else "weft"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import weft_server  # noqa: E402  (needs the sys.path line above)
+
+WEFT = weft_server.take_binary_argument()
 
 
-class server:
-    """Starts `weft serve` on a free loopback port; stops it by its PID."""
-
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([WEFT, "serve", "--listen", "127.0.0.1:0", *args],
-                                     stderr=subprocess.PIPE, text=True)
-        line = self.proc.stderr.readline()
-        m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise AssertionError(f"no listening line: {line!r}")
-        self.port = int(m.group(1))
-
-    def get(self, path, method="GET", headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        c.request(method, path, headers=headers or {})
-        r = c.getresponse()
-        body = r.read()
-        c.close()
-        return r, body
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            rc = self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise
-        rest = self.proc.stderr.read()
-        self.proc.stderr.close()
-        return rc, rest
+def server(*args):
+    """`weft serve --listen 127.0.0.1:0 ARGS...`, stopped by its PID (see weft_server.py)."""
+    return weft_server.server(WEFT, *args)
 
 
 class builtin_site(unittest.TestCase):

@@ -272,6 +272,28 @@ TEST(request_parser, trims_values_and_keeps_empty_ones) {
     EXPECT_EQ(p.head().find("Y"), "");
 }
 
+TEST(request_parser, accepts_every_shape_of_host) {
+    const std::pair<std::string_view, const char*> rows[] = {
+        {"a.example", "reg-name"},
+        {"a.example:8080", "reg-name and port"},
+        {"a.example:", "empty port (RFC 3986 §3.2.3)"},
+        {"192.0.2.1:80", "IPv4 and port"},
+        {"[2001:db8::1]", "IPv6 literal"},
+        {"[::ffff:192.0.2.1]:443", "IPv6 with embedded IPv4, and port"},
+        {"[v1.fe]", "IPvFuture"},
+        {"xn--bcher-kva.example", "A-label"},
+        {"%41b", "pct-encoded reg-name"},
+        {"", "empty Host (RFC 9110 §7.2)"},
+    };
+    for (const auto& [host, why] : rows) {
+        const std::string in = "GET / HTTP/1.1\r\nHost: " + std::string(host) + "\r\n\r\n";
+        request_parser p;
+        const auto r = p.parse(in);
+        ASSERT_TRUE(r.has_value()) << why << ": " << r.error().message(in);
+        EXPECT_EQ(p.head().host, host) << why;
+    }
+}
+
 struct reject_row {
     std::string_view input;
     http_errc code;
@@ -482,6 +504,24 @@ TEST(request_parser, rejects_missing_or_repeated_host_with_400) {
          "userinfo in Host"},
         {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
          "space in Host"},
+        // The bytes of a host but not its shape: colons belong only in brackets or before a
+        // port, and a port is digits.
+        {"GET / HTTP/1.1\r\nHost: a:8a\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "port that is not digits"},
+        {"GET / HTTP/1.1\r\nHost: a:80:80\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "two ports"},
+        {"GET / HTTP/1.1\r\nHost: ::1\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "IPv6 address without brackets"},
+        {"GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "unclosed bracket"},
+        {"GET / HTTP/1.1\r\nHost: []\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "empty brackets"},
+        {"GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "bytes after the bracket"},
+        {"GET / HTTP/1.1\r\nHost: [::1]]:80\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "two closing brackets"},
+        {"GET / HTTP/1.1\r\nHost: a]:80\r\n\r\n", http_errc::bad_host, 16, status::bad_request,
+         "bracket in a reg-name"},
     };
     check_rejects(std::begin(rows), std::end(rows));
 }
