@@ -471,7 +471,9 @@ response static_files::respond(const http::request_head& head) const {
 
     content_coding coding = content_coding::identity;
     bool on_the_fly = false;
-    if (compressible && !ranges && (options_.precompressed || options_.compress)) {
+    // Below min_compress neither a sibling nor compression is worth a syscall.
+    if (compressible && !ranges && st.st_size >= min_compress &&
+        (options_.precompressed || options_.compress)) {
         if (const auto accept = head.find("Accept-Encoding")) {
             auto left = http::coding_set::all();
             while (options_.precompressed) {
@@ -492,7 +494,6 @@ response static_files::respond(const http::request_head& head) const {
                 }
             }
             if (coding == content_coding::identity && options_.compress &&
-                st.st_size >= min_compress &&
                 static_cast<std::uint64_t>(st.st_size) <= options_.compress_max) {
                 const auto c = http::choose_coding(*accept);
                 if (c && *c != content_coding::identity) {

@@ -63,6 +63,7 @@ class static_files_test : public ::testing::Test {
         write_file(root_ / "style.css", text(3000));
         write_file(root_ / "style.css.br", "pretend-brotli");
         write_file(root_ / "style.css.gz", "pretend-gzip");
+        write_file(root_ / "hello.txt.gz", "pretend-gzip");
         write_file(root_ / "large.txt", text(200000));
         fs::create_directory(root_ / "docs");
         write_file(root_ / "docs" / "index.html", "<h1>docs</h1>\n");
@@ -330,6 +331,10 @@ TEST_F(static_files_test, precompressed_siblings) {
     r = get("/style.css", {"Accept-Encoding: br", "Range: bytes=0-3"});
     EXPECT_EQ(r.status(), status::partial_content);
     EXPECT_EQ(body(r), text(4));
+    // A file too small to be worth compressing: its siblings are not even looked for.
+    r = get("/hello.txt", {"Accept-Encoding: gzip"});
+    EXPECT_EQ(header(r, "Content-Encoding"), "<none>");
+    EXPECT_EQ(body(r), "Hello, world\n");
     // With the option off, the siblings are just files.
     static_files_options o;
     o.precompressed = false;
