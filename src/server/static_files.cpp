@@ -1,11 +1,19 @@
+#include <weft/http/compression.hpp>
 #include <weft/http/date.hpp>
 #include <weft/http/mime.hpp>
 #include <weft/http/target_path.hpp>
 #include <weft/server/static_files.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <linux/openat2.h>
@@ -17,14 +25,30 @@ namespace weft::server {
 
 namespace {
 
+using http::content_coding;
+using http::owned_fd;
 using http::response;
 using http::status;
 
-// openat2 beneath `dir`: symlinks may be followed only while they stay inside (EXDEV if not).
-int open_beneath(int dir, const std::string& path, int flags) noexcept {
+// A small file goes out in the same gather write as the head: one syscall instead of a
+// send and a sendfile (bench/http.sh showed the extra syscalls are what costs).
+constexpr off_t small_file = 16 * 1024;
+// nginx's max_ranges: more ranges than this and the whole file is sent (RFC 9110 §14.3 lets
+// a server ignore a Range it finds abusive).
+constexpr std::size_t max_ranges = 16;
+// A multipart/byteranges body is built in memory; past this the whole file goes by sendfile.
+constexpr std::uint64_t max_multipart_body = 16 * 1024 * 1024;
+// Smaller files are not worth compressing (the same threshold as compress_options).
+constexpr off_t min_compress = 256;
+
+// openat2 beneath `dir`. Without follow_symlinks no symlink is followed at all (ELOOP);
+// with it, symlinks go wherever they point, and only the request path is confined (it has
+// no ".." left after make_safe_path).
+int open_at(int dir, const std::string& path, int flags, bool follow_symlinks) noexcept {
     open_how how{};
     how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    how.resolve = follow_symlinks ? RESOLVE_NO_MAGICLINKS
+                                  : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     const long fd =
         ::syscall(SYS_openat2, dir, path.empty() ? "." : path.c_str(), &how, sizeof how);
     return static_cast<int>(fd);
@@ -54,25 +78,323 @@ std::string etag_of(const struct stat& st) {
     return fmt::format("\"{:x}-{:x}\"", static_cast<unsigned long long>(st.st_size), ns);
 }
 
-// RFC 9110 §13.1.2: If-None-Match is a list of entity tags, or "*"; weak comparison.
-bool none_match(std::string_view header, std::string_view etag) {
-    if (header.find('*') != std::string_view::npos) {
+constexpr bool is_ows(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
+
+// Whether the entity-tag list `header` ("*" or 1#entity-tag) matches `etag`, one of ours
+// (always strong). Strong comparison (RFC 9110 §8.8.3.2) refuses W/ tags; weak accepts them.
+// A malformed list matches nothing.
+bool etag_matches(std::string_view header, std::string_view etag, bool strong) {
+    std::size_t i = 0;
+    const auto skip = [&] {
+        while (i < header.size() && (is_ows(header[i]) || header[i] == ',')) {
+            ++i;
+        }
+    };
+    skip();
+    if (i < header.size() && header[i] == '*') {
         return true;
     }
-    return header.find(etag) != std::string_view::npos; // W/ prefixes compare equal
+    while (i < header.size()) {
+        bool weak = false;
+        if (header.substr(i, 2) == "W/") {
+            weak = true;
+            i += 2;
+        }
+        if (i >= header.size() || header[i] != '"') {
+            return false;
+        }
+        const auto close = header.find('"', i + 1);
+        if (close == std::string_view::npos) {
+            return false;
+        }
+        if (header.substr(i, close + 1 - i) == etag && !(strong && weak)) {
+            return true;
+        }
+        i = close + 1;
+        skip();
+    }
+    return false;
+}
+
+// One range-spec (RFC 9110 §14.1.2): first-last, first- (last = nullopt) or -suffix.
+struct range_spec {
+    std::optional<std::uint64_t> first; // nullopt: a suffix range
+    std::optional<std::uint64_t> last;
+};
+
+std::optional<std::uint64_t> parse_digits(std::string_view s) noexcept {
+    if (s.empty()) {
+        return std::nullopt;
+    }
+    std::uint64_t v = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        // Saturate: a position past any file is still syntactically valid, just unsatisfiable.
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        v = v > (std::numeric_limits<std::uint64_t>::max() - d) / 10
+                ? std::numeric_limits<std::uint64_t>::max()
+                : v * 10 + d;
+    }
+    return v;
+}
+
+// Range = "bytes=" 1#range-spec; nullopt when invalid, which makes the header ignored
+// (RFC 9110 §14.2), as is any unit other than bytes.
+std::optional<std::vector<range_spec>> parse_range(std::string_view value) {
+    constexpr std::string_view unit = "bytes=";
+    if (value.size() < unit.size() || !http::detail::iequals(value.substr(0, 6), unit)) {
+        return std::nullopt;
+    }
+    value.remove_prefix(unit.size());
+    std::vector<range_spec> out;
+    while (!value.empty()) {
+        const auto comma = value.find(',');
+        std::string_view item = value.substr(0, comma);
+        value.remove_prefix(comma == std::string_view::npos ? value.size() : comma + 1);
+        while (!item.empty() && is_ows(item.front())) {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && is_ows(item.back())) {
+            item.remove_suffix(1);
+        }
+        if (item.empty()) {
+            continue;
+        }
+        const auto dash = item.find('-');
+        if (dash == std::string_view::npos) {
+            return std::nullopt;
+        }
+        range_spec r;
+        if (dash == 0) {
+            r.last = parse_digits(item.substr(1)); // suffix-length
+            if (!r.last) {
+                return std::nullopt;
+            }
+        } else {
+            r.first = parse_digits(item.substr(0, dash));
+            if (!r.first) {
+                return std::nullopt;
+            }
+            if (dash + 1 < item.size()) {
+                r.last = parse_digits(item.substr(dash + 1));
+                if (!r.last || *r.last < *r.first) {
+                    return std::nullopt; // last-pos < first-pos is invalid (§14.1.2)
+                }
+            }
+        }
+        out.push_back(r);
+    }
+    if (out.empty()) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+struct byte_range {
+    std::uint64_t first = 0;
+    std::uint64_t length = 0;
+};
+
+// The satisfiable ranges of `specs` for a representation of `size` bytes (size > 0).
+std::vector<byte_range> satisfiable(const std::vector<range_spec>& specs, std::uint64_t size) {
+    std::vector<byte_range> out;
+    for (const auto& s : specs) {
+        if (!s.first) {
+            if (*s.last > 0) {
+                const std::uint64_t n = std::min(*s.last, size);
+                out.push_back({size - n, n});
+            }
+        } else if (*s.first < size) {
+            const std::uint64_t last = std::min(s.last.value_or(size - 1), size - 1);
+            out.push_back({*s.first, last - *s.first + 1});
+        }
+    }
+    return out;
+}
+
+// Orders the ranges and merges those that overlap or touch (RFC 9110 §14.3 allows it).
+void coalesce(std::vector<byte_range>& ranges) {
+    std::sort(ranges.begin(), ranges.end(),
+              [](const byte_range& a, const byte_range& b) { return a.first < b.first; });
+    std::vector<byte_range> merged;
+    for (const auto& r : ranges) {
+        if (!merged.empty() && r.first <= merged.back().first + merged.back().length) {
+            auto& m = merged.back();
+            m.length = std::max(m.first + m.length, r.first + r.length) - m.first;
+        } else {
+            merged.push_back(r);
+        }
+    }
+    ranges = std::move(merged);
+}
+
+bool read_at(int fd, char* out, std::size_t length, off_t offset) noexcept {
+    std::size_t got = 0;
+    while (got < length) {
+        const ssize_t n = ::pread(fd, out + got, length - got, offset + static_cast<off_t>(got));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+std::optional<std::string> read_string(int fd, std::size_t length, off_t offset) {
+    std::string body(length, '\0');
+    if (!read_at(fd, body.data(), length, offset)) {
+        return std::nullopt;
+    }
+    return body;
+}
+
+response cannot_read() {
+    return response::problem(status::internal_server_error, "cannot read the file");
+}
+
+std::string boundary() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("weft-{:016x}{:016x}", random(), random());
+}
+
+std::string_view sibling_suffix(content_coding c) noexcept {
+    switch (c) {
+    case content_coding::br:
+        return ".br";
+    case content_coding::zstd:
+        return ".zst";
+    case content_coding::gzip:
+        return ".gz";
+    case content_coding::identity:
+        break;
+    }
+    return "";
+}
+
+void append_html_escaped(std::string& out, std::string_view s) {
+    for (const char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+}
+
+// Everything but unreserved characters (RFC 3986 §2.3) is escaped, so a name can hold
+// '?', '#', '%', ':' or spaces and still link to itself.
+void append_percent_encoded(std::string& out, std::string_view s) {
+    constexpr std::string_view hex = "0123456789ABCDEF";
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            out += ch;
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
+        }
+    }
+}
+
+struct dir_entry {
+    std::string name;
+    bool directory = false;
+    std::uint64_t size = 0;
+    std::time_t mtime = 0;
+};
+
+response listing(int dir_fd, const std::string& relative, bool follow_symlinks) {
+    const int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return error_for_errno(errno);
+    }
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+        ::close(fd);
+        return response::problem(status::internal_server_error, "cannot read the directory");
+    }
+    std::vector<dir_entry> entries;
+    while (const dirent* e = ::readdir(dir)) {
+        const std::string_view name = e->d_name;
+        if (name.empty() || name.front() == '.') {
+            continue; // ".", ".." and hidden files
+        }
+        struct stat st {};
+        if (::fstatat(fd, e->d_name, &st, follow_symlinks ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
+            continue; // vanished, or a dangling symlink
+        }
+        if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+            continue; // symlinks that would not be followed, devices, sockets
+        }
+        entries.push_back({std::string(name), S_ISDIR(st.st_mode),
+                           static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec});
+    }
+    ::closedir(dir);
+    std::sort(entries.begin(), entries.end(), [](const dir_entry& a, const dir_entry& b) {
+        return a.directory != b.directory ? a.directory : a.name < b.name;
+    });
+    const std::string path = relative.empty() ? "/" : "/" + relative + "/";
+    std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of ";
+    append_html_escaped(html, path);
+    html += "</title></head>\n<body>\n<h1>Index of ";
+    append_html_escaped(html, path);
+    html += "</h1>\n<table>\n<tr><th>Name</th><th>Size</th><th>Modified</th></tr>\n";
+    if (!relative.empty()) {
+        html += "<tr><td><a href=\"../\">../</a></td><td>-</td><td></td></tr>\n";
+    }
+    for (const auto& e : entries) {
+        html += "<tr><td><a href=\"";
+        append_percent_encoded(html, e.name);
+        html += e.directory ? "/\">" : "\">";
+        append_html_escaped(html, e.name);
+        html += e.directory ? "/</a></td><td>-</td><td>" : "</a></td><td>";
+        if (!e.directory) {
+            html += fmt::format("{}</td><td>", e.size);
+        }
+        char date[http::http_date_length];
+        http::format_http_date(e.mtime, date);
+        html.append(date, sizeof date);
+        html += "</td></tr>\n";
+    }
+    html += "</table>\n</body></html>\n";
+    return response::html(status::ok, std::move(html));
 }
 
 } // namespace
 
-expected<static_files, std::error_code> static_files::open(const std::string& root) {
+expected<static_files, std::error_code> static_files::open(const std::string& root,
+                                                           static_files_options options) {
     const int fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         return unexpected(std::error_code(errno, std::system_category()));
     }
-    return static_files(fd);
+    return static_files(fd, options);
 }
 
-static_files::static_files(static_files&& o) noexcept : root_fd_(o.root_fd_) {
+static_files::static_files(static_files&& o) noexcept : root_fd_(o.root_fd_), options_(o.options_) {
     o.root_fd_ = -1;
 }
 
@@ -94,76 +416,236 @@ response static_files::respond(const http::request_head& head) const {
     if (!path) {
         return response::problem(status::bad_request, http::describe(path.error()));
     }
-    int fd = open_beneath(root_fd_, path->relative, O_RDONLY);
-    if (fd < 0) {
+    const bool follow = options_.follow_symlinks;
+    owned_fd file(open_at(root_fd_, path->relative, O_RDONLY, follow));
+    if (file.get() < 0) {
         return error_for_errno(errno);
     }
     struct stat st {};
-    ::fstat(fd, &st);
-    std::string served = path->relative;
+    if (::fstat(file.get(), &st) != 0) {
+        return error_for_errno(errno);
+    }
+    // Where the file's name is relative to, for its precompressed siblings.
+    int parent = root_fd_;
+    std::string name = path->relative;
+    owned_fd dir;
     if (S_ISDIR(st.st_mode)) {
         if (!path->directory) {
             // "/docs" names a directory: send the client to "/docs/" so relative links work.
-            ::close(fd);
             response r(status::moved_permanently);
             r.set("Location", fmt::format("{}/", target));
             return r;
         }
-        const int index = open_beneath(fd, "index.html", O_RDONLY);
-        const int err = errno;
-        ::close(fd);
-        if (index < 0) {
-            return error_for_errno(err);
+        owned_fd index(open_at(file.get(), "index.html", O_RDONLY, follow));
+        if (index.get() < 0) {
+            const int err = errno;
+            if (err != ENOENT) {
+                return error_for_errno(err);
+            }
+            if (!options_.directory_listing) {
+                return response::problem(status::forbidden, "directory listing is off");
+            }
+            auto r = listing(file.get(), path->relative, follow);
+            if (options_.compress) {
+                http::compress_response(r, head.find("Accept-Encoding").value_or(""));
+            }
+            return r;
         }
-        fd = index;
-        ::fstat(fd, &st);
-        served = "index.html";
+        dir = std::move(file);
+        file = std::move(index);
+        if (::fstat(file.get(), &st) != 0) {
+            return error_for_errno(errno);
+        }
+        parent = dir.get();
+        name = "index.html";
     }
     if (!S_ISREG(st.st_mode)) {
-        ::close(fd);
         return response::problem(status::forbidden, "not a regular file");
     }
-    const std::string etag = etag_of(st);
-    char modified[http::http_date_length];
-    http::format_http_date(st.st_mtim.tv_sec, modified);
+    const std::string_view type = http::mime_type_for(name);
+    const bool compressible = http::is_compressible(type);
+    // Ranges apply to GET only (RFC 9110 §14.2) and to the identity representation: a client
+    // asking for bytes of the file gets bytes of the file, never of a compressed version.
+    const auto range_value = get ? head.find("Range") : std::nullopt;
+    const auto ranges = range_value ? parse_range(*range_value) : std::nullopt;
+
+    content_coding coding = content_coding::identity;
+    bool on_the_fly = false;
+    // Below min_compress neither a sibling nor compression is worth a syscall.
+    if (compressible && !ranges && st.st_size >= min_compress &&
+        (options_.precompressed || options_.compress)) {
+        if (const auto accept = head.find("Accept-Encoding")) {
+            auto left = http::coding_set::all();
+            while (options_.precompressed) {
+                const auto c = http::choose_coding(*accept, left);
+                if (!c || *c == content_coding::identity) {
+                    break;
+                }
+                left.erase(*c);
+                owned_fd sibling(
+                    open_at(parent, name + std::string(sibling_suffix(*c)), O_RDONLY, follow));
+                struct stat sst {};
+                if (sibling.get() >= 0 && ::fstat(sibling.get(), &sst) == 0 &&
+                    S_ISREG(sst.st_mode)) {
+                    file = std::move(sibling);
+                    st = sst;
+                    coding = *c;
+                    break;
+                }
+            }
+            if (coding == content_coding::identity && options_.compress &&
+                static_cast<std::uint64_t>(st.st_size) <= options_.compress_max) {
+                const auto c = http::choose_coding(*accept);
+                if (c && *c != content_coding::identity) {
+                    coding = *c;
+                    on_the_fly = true;
+                }
+            }
+        }
+    }
+
+    const std::string identity_etag = etag_of(st);
+    const std::string etag =
+        on_the_fly ? http::etag_for_coding(identity_etag, coding) : identity_etag;
+    char modified_text[http::http_date_length];
+    http::format_http_date(st.st_mtim.tv_sec, modified_text);
+    const std::string modified(modified_text, sizeof modified_text);
+
+    // RFC 9110 §13.2.2: If-Match, else If-Unmodified-Since; then If-None-Match, else
+    // If-Modified-Since; If-Range last.
+    if (const auto im = head.find("If-Match")) {
+        if (!etag_matches(*im, etag, true)) {
+            return response::problem(status::precondition_failed, "If-Match does not match");
+        }
+    } else if (const auto ius = head.find("If-Unmodified-Since")) {
+        const auto since = http::parse_http_date(*ius);
+        if (since && st.st_mtim.tv_sec > *since) {
+            return response::problem(status::precondition_failed, "modified since");
+        }
+    }
     bool not_modified = false;
     if (const auto inm = head.find("If-None-Match")) {
-        not_modified = none_match(*inm, etag);
+        not_modified = etag_matches(*inm, etag, false);
     } else if (const auto ims = head.find("If-Modified-Since")) {
         const auto since = http::parse_http_date(*ims);
         not_modified = since && st.st_mtim.tv_sec <= *since;
     }
     response r(not_modified ? status::not_modified : status::ok);
     r.set("ETag", etag);
-    r.set("Last-Modified", std::string(modified, sizeof modified));
+    r.set("Last-Modified", modified);
+    if (compressible) {
+        r.set("Vary", "Accept-Encoding"); // a 304 carries the Vary a 200 would (§15.4.5)
+    }
     if (not_modified) {
-        ::close(fd);
         return r;
     }
-    r.set("Content-Type", std::string(http::mime_type_for(served)));
+    r.set("Content-Type", std::string(type));
     r.set("X-Content-Type-Options", "nosniff");
-    // A small file goes out in the same gather write as the head: one syscall instead of a
-    // send and a sendfile (bench/http.sh showed the extra syscalls are what costs).
-    constexpr off_t small_file = 16 * 1024;
-    if (st.st_size <= small_file) {
-        std::string body(static_cast<std::size_t>(st.st_size), '\0');
-        std::size_t got = 0;
-        while (got < body.size()) {
-            const ssize_t n =
-                ::pread(fd, body.data() + got, body.size() - got, static_cast<off_t>(got));
-            if (n <= 0) {
-                break;
-            }
-            got += static_cast<std::size_t>(n);
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+
+    if (on_the_fly) {
+        auto body = read_string(file.get(), size, 0);
+        if (!body) {
+            return cannot_read();
         }
-        ::close(fd);
-        if (got != body.size()) {
-            return response::problem(status::internal_server_error, "cannot read the file");
+        auto packed = http::compress(*body, coding, http::default_level(coding));
+        if (!packed) {
+            // Still a correct answer: the identity representation, with its own validator.
+            r.set("ETag", identity_etag);
+            r.set("Accept-Ranges", "bytes");
+            r.set_body(std::move(*body));
+            return r;
         }
-        r.set_body(std::move(body));
+        r.set("Content-Encoding", std::string(http::to_string(coding)));
+        r.set_body(std::move(*packed));
         return r;
     }
-    r.set_owned_file({fd, 0, static_cast<std::size_t>(st.st_size)});
+    if (coding != content_coding::identity) {
+        r.set("Content-Encoding", std::string(http::to_string(coding)));
+    } else {
+        r.set("Accept-Ranges", "bytes");
+    }
+
+    bool use_ranges = ranges && size > 0;
+    if (use_ranges) {
+        if (const auto if_range = head.find("If-Range")) {
+            // RFC 9110 §13.1.5: an entity-tag compares strongly; a date must be exactly
+            // the Last-Modified. Anything else: the whole representation.
+            if (!if_range->empty() &&
+                (if_range->front() == '"' || if_range->substr(0, 2) == "W/")) {
+                use_ranges = if_range->front() == '"' && *if_range == etag;
+            } else {
+                const auto date = http::parse_http_date(*if_range);
+                use_ranges = date && *date == st.st_mtim.tv_sec;
+            }
+        }
+    }
+    if (use_ranges) {
+        auto parts = satisfiable(*ranges, size);
+        if (parts.empty()) {
+            auto e = response::problem(status::range_not_satisfiable, "no satisfiable range");
+            e.set("Content-Range", fmt::format("bytes */{}", size));
+            e.set("Accept-Ranges", "bytes");
+            return e;
+        }
+        if (parts.size() <= max_ranges) {
+            coalesce(parts);
+            std::uint64_t total = 0;
+            for (const auto& p : parts) {
+                total += p.length;
+            }
+            if (parts.size() == 1) {
+                const auto& p = parts.front();
+                r.set_status(status::partial_content);
+                r.set("Content-Range",
+                      fmt::format("bytes {}-{}/{}", p.first, p.first + p.length - 1, size));
+                if (p.length <= static_cast<std::uint64_t>(small_file)) {
+                    auto body = read_string(file.get(), p.length, static_cast<off_t>(p.first));
+                    if (!body) {
+                        return cannot_read();
+                    }
+                    r.set_body(std::move(*body));
+                } else {
+                    r.set_owned_file({file.release(), static_cast<off_t>(p.first),
+                                      static_cast<std::size_t>(p.length)});
+                }
+                return r;
+            }
+            if (total <= max_multipart_body) {
+                // RFC 9110 §14.6: each part with its own Content-Type and Content-Range.
+                const std::string b = boundary();
+                std::string body;
+                body.reserve(static_cast<std::size_t>(total) + parts.size() * 160);
+                for (const auto& p : parts) {
+                    body += fmt::format("--{}\r\nContent-Type: {}\r\nContent-Range: bytes "
+                                        "{}-{}/{}\r\n\r\n",
+                                        b, type, p.first, p.first + p.length - 1, size);
+                    const std::size_t at = body.size();
+                    body.resize(at + static_cast<std::size_t>(p.length));
+                    if (!read_at(file.get(), body.data() + at, static_cast<std::size_t>(p.length),
+                                 static_cast<off_t>(p.first))) {
+                        return cannot_read();
+                    }
+                    body += "\r\n";
+                }
+                body += fmt::format("--{}--\r\n", b);
+                r.set_status(status::partial_content);
+                r.set("Content-Type", fmt::format("multipart/byteranges; boundary={}", b));
+                r.set_body(std::move(body));
+                return r;
+            }
+        }
+        // Too many ranges, or too large a multipart body: the whole file, like nginx.
+    }
+    if (st.st_size <= small_file) {
+        auto body = read_string(file.get(), size, 0);
+        if (!body) {
+            return cannot_read();
+        }
+        r.set_body(std::move(*body));
+        return r;
+    }
+    r.set_owned_file({file.release(), 0, static_cast<std::size_t>(size)});
     return r;
 }
 
