@@ -1,89 +1,123 @@
-// weft serve: the web server. Static files under --root, or the site built into the binary;
-// HTTP/1.1 with keep-alive and pipelining (http::serve_connection); SIGINT/SIGTERM stop it
-// after the connections in flight finish.
+// weft serve: the web server. Static files under --root, or the site built into the binary
+// (with the notes REST demo under --demo-db); access log; SIGINT/SIGTERM stop it after the
+// requests in flight have been answered.
 
 #include "commands.hpp"
 #include "output.hpp"
 #include "server_tasks.hpp"
 
 #include <weft/addr/socket_address.hpp>
-#include <weft/http/server_connection.hpp>
+#include <weft/http/compression.hpp>
+#include <weft/http/router.hpp>
 #include <weft/io/loop.hpp>
 #include <weft/io/signal_set.hpp>
-#include <weft/io/tcp.hpp>
-#include <weft/io/workers.hpp>
+#include <weft/server/access_log.hpp>
 #include <weft/server/default_site.hpp>
+#include <weft/server/http_server.hpp>
 #include <weft/server/static_files.hpp>
 
-#include <atomic>
 #include <csignal>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <notes_api.hpp>
 
 namespace weft::cli {
 namespace {
 
-struct site {
-    std::optional<server::static_files> files; // nullopt: the built-in site
-    server::server_stats stats;
+struct serve_options {
+    std::vector<std::string> listen{"127.0.0.1:8080"};
+    std::string root;
+    std::size_t threads = 0;
+    std::string access_log = "off";
+    std::size_t max_connections = 10000;
+    std::string demo_db;
+    bool autoindex = false;
+    bool no_compression = false;
+    bool follow_symlinks = false;
 };
 
-// `s` and `head` outlive this task: serve_connection awaits it at once (CP.53's exception).
-task<http::response> respond(site& s, const http::request_head& head) {
-    server::server_stats& stats = s.stats;
-    stats.requests.fetch_add(1, std::memory_order_relaxed);
-    http::response r = s.files ? s.files->respond(head) : server::default_site(head, s.stats);
-    stats.bytes_sent.fetch_add(r.body_size(), std::memory_order_relaxed);
-    co_return r;
+// What every request passes through: counted, then the site (files or the built-in one).
+struct site {
+    std::optional<server::static_files> files; // nullopt: the built-in site
+    server::server_stats* stats = nullptr;
+};
+
+task<http::response> respond(const site& s, http::request& r) {
+    s.stats->requests.fetch_add(1, std::memory_order_relaxed);
+    http::response out =
+        s.files ? s.files->respond(r.head()) : server::default_site(r.head(), *s.stats);
+    s.stats->bytes_sent.fetch_add(out.body_size(), std::memory_order_relaxed);
+    co_return out;
 }
 
-// One worker: accepts on its own listeners and serves each connection on this loop.
-// `h`, `dates` and `stats` outlive every connection: it drains them before returning.
-task<void> accept_loop(io::tcp_listener listener, const http::handler& h,
-                       http::server_options options, server::server_stats& stats) {
-    io::loop& l = *io::loop::current();
-    http::date_cache dates;
-    while (true) {
-        auto c = co_await listener.accept();
-        if (c) {
-            stats.connections.fetch_add(1, std::memory_order_relaxed);
-            (void)c->set_nodelay(true);
-            l.spawn(http::serve_connection(std::move(*c), h, options, dates));
-            continue;
-        }
-        if (c.error() == std::errc::operation_canceled) {
-            break;
-        }
-        if (c.error() == std::errc::too_many_files_open ||
-            c.error() == std::errc::too_many_files_open_in_system ||
-            c.error() == std::errc::not_enough_memory) {
-            (void)co_await io::sleep_for(std::chrono::milliseconds(50)); // let some close
-        }
+// The built-in site's pages are compressible text: compress them like static files.
+task<http::response> compress_dynamic(http::request& r, const http::handler& next) {
+    http::response out = co_await next(r);
+    if (out.body_string() != nullptr && !out.find("Content-Encoding")) {
+        (void)http::compress_response(out, r.header("Accept-Encoding").value_or(""));
     }
-    listener.close();
-    co_await io::wait_for_spawned(l);
+    co_return out;
 }
 
-int run_serve(const std::string& listen, const std::string& root, std::size_t threads) {
+int run_serve(const serve_options& o) {
     constexpr std::string_view cmd = "serve";
-    const auto at = addr::socket_address::parse(listen);
-    if (!at) {
-        return fail(cmd, "--listen " + at.error().message(listen));
-    }
-    site s;
-    if (!root.empty()) {
-        auto files = server::static_files::open(root);
-        if (!files) {
-            return fail(cmd, fmt::format("--root \"{}\": {}", root, files.error().message()));
+    server::http_server_config config;
+    for (const auto& text : o.listen) {
+        const auto at = addr::socket_address::parse(text);
+        if (!at) {
+            return fail(cmd, "--listen " + at.error().message(text));
         }
-        s.files.emplace(std::move(*files));
+        config.listen.push_back(*at);
     }
+    config.threads = o.threads;
+    config.max_connections = o.max_connections;
+
+    auto s = std::make_shared<site>();
+    if (!o.root.empty()) {
+        server::static_files_options files;
+        files.directory_listing = o.autoindex;
+        files.compress = !o.no_compression;
+        files.precompressed = !o.no_compression;
+        files.follow_symlinks = o.follow_symlinks;
+        auto opened = server::static_files::open(o.root, files);
+        if (!opened) {
+            return fail(cmd, fmt::format("--root \"{}\": {}", o.root, opened.error().message()));
+        }
+        s->files.emplace(std::move(*opened));
+    }
+
+    std::shared_ptr<server::access_log> log;
+    if (o.access_log != "off") {
+        auto opened = server::access_log::open(o.access_log);
+        if (!opened) {
+            return fail(cmd, "--access-log " + opened.error());
+        }
+        log = std::move(*opened);
+        config.worker_tasks.emplace_back([log] { return log->flusher(); });
+    }
+
+    http::router app;
+    if (log) {
+        app.use(log->middleware());
+    }
+    if (!s->files && !o.no_compression) {
+        app.use(compress_dynamic);
+    }
+    if (!o.demo_db.empty()) {
+        auto db = notes::open_store(o.demo_db);
+        if (!db) {
+            return fail(cmd, fmt::format("--demo-db \"{}\": {}", o.demo_db, db.error()));
+        }
+        notes::add_routes(app, std::move(*db));
+    }
+    app.fallback([s](http::request& r) { return respond(*s, r); });
+
     auto main_loop = io::loop::create();
     if (!main_loop) {
         fail(cmd, fmt::format("cannot create an event loop: {}", main_loop.error().message()));
@@ -95,93 +129,67 @@ int run_serve(const std::string& listen, const std::string& root, std::size_t th
         fail(cmd, fmt::format("cannot watch signals: {}", signals.error().message()));
         return 1;
     }
-    const http::handler h = [&s](http::request& r) { return respond(s, r.head()); };
-    http::server_options options;
-    std::atomic<int> bound{0};
-    std::atomic<int> failed{0};
-    std::error_code bind_error;
-    std::atomic<int> bind_errno{0};
-    std::mutex bound_mutex;
-    addr::socket_address bound_at = *at; // the real address, so "--listen 127.0.0.1:0" works
-    auto make_task = [&](io::loop& l) -> task<void> {
-        io::listen_options o;
-        o.reuse_port = threads > 1;
-        auto listener = io::tcp_listener::bind(l, *at, o);
-        if (!listener) {
-            bind_errno = listener.error().value();
-            ++failed;
-            return nothing();
-        }
-        {
-            const std::lock_guard lock(bound_mutex);
-            bound_at = listener->local_address().value_or(*at);
-        }
-        ++bound;
-        return accept_loop(std::move(*listener), h, options, s.stats);
-    };
-    std::stop_source stop;
-    io::loop& signal_loop = **main_loop;
-    int workers_status = 0;
-    std::jthread workers([&] {
-        workers_status = io::run_workers(threads, make_task, stop.get_token());
-        signal_loop.request_stop_from_any_thread();
-    });
-    // Wait (briefly) until every worker has bound or one has failed.
-    for (int i = 0; i < 500 && bound + failed < static_cast<int>(threads); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    if (failed > 0 || bound < static_cast<int>(threads)) {
-        stop.request_stop();
-        workers.join();
-        fail(cmd, fmt::format("cannot listen on {}: {}", listen,
-                              std::error_code(bind_errno, std::system_category()).message()));
+    server::http_server srv(config, app.to_handler());
+    s->stats = &srv.stats();
+    auto bound = srv.start();
+    if (!bound) {
+        fail(cmd, fmt::format("cannot listen on {}", bound.error()));
         return 1;
     }
-    const addr::socket_address where = [&] {
-        const std::lock_guard lock(bound_mutex);
-        return bound_at;
-    }();
-    fmt::print(stderr, "weft: serve: listening on http://{} ({}, {} thread{}, {})\n", where,
-               io::to_string(signal_loop.kind()), threads, threads == 1 ? "" : "s",
-               root.empty() ? std::string("built-in site") : fmt::format("root {}", root));
-    const bool signalled = signal_loop.block_on(until_signal(*signals));
-    stop.request_stop();
-    workers.join();
+    std::vector<std::string> urls;
+    for (const auto& at : *bound) {
+        urls.push_back(fmt::format("http://{}", at));
+    }
+    fmt::print(stderr, "weft: serve: listening on {} ({}, {} thread{}, {}{})\n",
+               fmt::join(urls, " "), io::to_string(srv.backend()), srv.threads(),
+               srv.threads() == 1 ? "" : "s",
+               o.root.empty() ? std::string("built-in site") : fmt::format("root {}", o.root),
+               o.demo_db.empty() ? std::string() : fmt::format(", notes demo in {}", o.demo_db));
+    const bool signalled = (*main_loop)->block_on(until_signal(*signals));
+    srv.stop();
+    const bool clean = srv.wait();
+    if (log) {
+        log->flush_this_thread();
+    }
     fmt::print(stderr, "weft: serve: served {} requests on {} connections\n",
-               s.stats.requests.load(), s.stats.connections.load());
-    return signalled && workers_status == 0 ? exit_ok : 1;
+               srv.stats().requests.load(), srv.stats().connections.load());
+    if (!clean) {
+        fmt::print(stderr, "weft: serve: requests still in flight after the shutdown timeout; "
+                           "exiting anyway\n");
+        std::quick_exit(1); // the workers are stuck in handlers: do not wait for them
+    }
+    return signalled ? exit_ok : 1;
 }
 
 } // namespace
 
 void add_serve_commands(CLI::App& app, int& status) {
-    struct options {
-        std::string listen = "127.0.0.1:8080";
-        std::string root;
-        std::size_t threads = 1;
-        std::string access_log = "off";
-    };
-    auto opt = std::make_shared<options>();
+    auto opt = std::make_shared<serve_options>();
     auto* serve = app.add_subcommand("serve", "the web server: static files or the built-in site");
-    serve->add_option("--listen", opt->listen, "address:port to listen on")->capture_default_str();
+    serve->add_option("--listen", opt->listen, "address:port to listen on (repeatable)")
+        ->capture_default_str();
     serve->add_option("--root", opt->root, "directory to serve (default: the built-in site)");
-    serve->add_option("--threads", opt->threads, "event loops, one per thread (SO_REUSEPORT)")
-        ->check(CLI::Range(1, 1024))
+    serve->add_option("--threads", opt->threads, "event loops, one per thread; 0 = one per core")
+        ->check(CLI::Range(0, 1024))
         ->capture_default_str();
     serve
         ->add_option("--access-log", opt->access_log,
-                     "off (the only choice until issue 4's log lands)")
+                     "combined-format access log: a file, - for stdout, or off")
         ->capture_default_str();
-    serve->callback([opt, &status] {
-        if (opt->access_log != "off") {
-            // Refused rather than silently ignored: an operator asking for a log must know.
-            status = fail("serve", fmt::format("--access-log \"{}\": access logging is not "
-                                               "implemented yet; use --access-log off",
-                                               opt->access_log));
-            return;
-        }
-        status = run_serve(opt->listen, opt->root, opt->threads);
-    });
+    serve
+        ->add_option("--max-connections", opt->max_connections,
+                     "connections served at once; more get 503")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
+    serve->add_option("--demo-db", opt->demo_db,
+                      "SQLite file for the notes REST demo at /api/notes (built-in site)");
+    serve->add_flag("--autoindex", opt->autoindex,
+                    "list directories that have no index.html (with --root)");
+    serve->add_flag("--no-compression", opt->no_compression,
+                    "never gzip/br/zstd responses, nor serve .gz/.br/.zst siblings");
+    serve->add_flag("--follow-symlinks", opt->follow_symlinks,
+                    "follow symlinks that leave --root (default: 403)");
+    serve->callback([opt, &status] { status = run_serve(*opt); });
 }
 
 } // namespace weft::cli

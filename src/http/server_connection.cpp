@@ -334,9 +334,9 @@ task<outcome> answer(connection_state& c, std::size_t head_length, std::stop_tok
 
     // The body: what is already buffered, then straight from the socket.
     if (head.expect_continue && head.has_body() && buffered == 0) {
-        auto sent = co_await with_timeout(c.options.send_timeout,
-                                          c.conn.write_all(std::as_bytes(std::span(
-                                              continue_line.data(), continue_line.size()))));
+        auto sent = co_await with_timeout(
+            c.options.send_timeout,
+            c.conn.write_all(std::as_bytes(std::span(continue_line.data(), continue_line.size()))));
         if (!sent) {
             co_return outcome::closed;
         }

@@ -1,6 +1,5 @@
 #include <weft/io/loop.hpp>
 
-#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -44,15 +43,6 @@ std::string_view to_string(backend_kind k) noexcept {
 }
 
 expected<std::unique_ptr<loop>, std::error_code> loop::create(std::optional<backend_kind> kind) {
-    // sendfile(2) and io_uring's splice cannot take MSG_NOSIGNAL: a peer that goes away
-    // mid-file would kill the whole process with SIGPIPE. Like Rust's runtime, weft ignores
-    // the signal once, process-wide, so a vanished peer is an EPIPE on its own connection.
-    static const bool sigpipe_ignored = [] {
-        struct sigaction ignore {};
-        ignore.sa_handler = SIG_IGN;
-        return ::sigaction(SIGPIPE, &ignore, nullptr) == 0;
-    }();
-    (void)sigpipe_ignored;
     if (!kind) {
         if (const char* env = std::getenv("WEFT_IO")) {
             const std::string_view name(env);

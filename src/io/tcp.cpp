@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <csignal>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
@@ -132,11 +134,37 @@ task<expected<std::size_t, std::error_code>> tcp_stream::write_all(std::span<con
     }
 }
 
+namespace {
+
+// sendfile(2) has no MSG_NOSIGNAL: a peer gone mid-file would raise SIGPIPE and, with the
+// default action, kill the whole process. So SIGPIPE is blocked on this thread around the
+// call, and the one an EPIPE raised is taken off the pending set before it is unblocked. The
+// process's disposition is left alone (the library does not rely on SIGPIPE being ignored).
+ssize_t sendfile_without_sigpipe(int out_fd, int in_fd, off_t* offset, std::size_t count) {
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigset_t old;
+    ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+    const ssize_t n = ::sendfile(out_fd, in_fd, offset, count);
+    const int saved = errno;
+    if (n < 0 && saved == EPIPE && sigismember(&old, SIGPIPE) == 0) {
+        const timespec zero{};
+        while (::sigtimedwait(&pipe_only, nullptr, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    errno = saved;
+    return n;
+}
+
+} // namespace
+
 task<expected<std::size_t, std::error_code>> tcp_stream::send_file(int file_fd, off_t offset,
                                                                    std::size_t count) {
     std::size_t done = 0;
     while (done < count) {
-        const ssize_t n = ::sendfile(handle_.get(), file_fd, &offset, count - done);
+        const ssize_t n = sendfile_without_sigpipe(handle_.get(), file_fd, &offset, count - done);
         if (n > 0) {
             done += static_cast<std::size_t>(n);
             continue;

@@ -230,7 +230,8 @@ bool http_server::wait() {
         return true;
     }
     std::unique_lock lock(s.mutex);
-    const bool done = s.started.wait_for(lock, s.config.shutdown_timeout, [&s] { return s.finished; });
+    const bool done =
+        s.started.wait_for(lock, s.config.shutdown_timeout, [&s] { return s.finished; });
     if (!done) {
         return false;
     }

@@ -1,6 +1,7 @@
 #include <weft/http/compression.hpp>
 #include <weft/http/date.hpp>
 #include <weft/http/mime.hpp>
+#include <weft/http/request.hpp>
 #include <weft/http/target_path.hpp>
 #include <weft/server/static_files.hpp>
 
@@ -41,14 +42,13 @@ constexpr std::uint64_t max_multipart_body = 16 * 1024 * 1024;
 // Smaller files are not worth compressing (the same threshold as compress_options).
 constexpr off_t min_compress = 256;
 
-// openat2 beneath `dir`. Without follow_symlinks no symlink is followed at all (ELOOP);
-// with it, symlinks go wherever they point, and only the request path is confined (it has
-// no ".." left after make_safe_path).
+// openat2 beneath `dir`. Without follow_symlinks, symlinks are followed only while they stay
+// beneath the root (RESOLVE_BENEATH: one leaving it fails with EXDEV); with it, symlinks go
+// wherever they point, and only the request path is confined (no ".." after make_safe_path).
 int open_at(int dir, const std::string& path, int flags, bool follow_symlinks) noexcept {
     open_how how{};
     how.flags = static_cast<std::uint64_t>(flags | O_CLOEXEC);
-    how.resolve = follow_symlinks ? RESOLVE_NO_MAGICLINKS
-                                  : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    how.resolve = follow_symlinks ? RESOLVE_NO_MAGICLINKS : RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
     const long fd =
         ::syscall(SYS_openat2, dir, path.empty() ? "." : path.c_str(), &how, sizeof how);
     return static_cast<int>(fd);
@@ -411,7 +411,9 @@ response static_files::respond(const http::request_head& head) const {
         r.set("Allow", "GET, HEAD");
         return r;
     }
-    const std::string_view target = head.target.substr(0, head.target.find('?'));
+    // The path, also of an absolute-form target ("GET http://host/a HTTP/1.1", which a
+    // server MUST accept: RFC 9112 §3.2.2).
+    const std::string_view target = http::request(head, {}).path();
     auto path = http::make_safe_path(target);
     if (!path) {
         return response::problem(status::bad_request, http::describe(path.error()));

@@ -390,11 +390,7 @@ class malformed_requests(with_static_server):
             with self.subTest(name):
                 self.accepted(b"POST /hello.txt HTTP/1.1\r\nHost: x\r\n" + body, (405,))
 
-    # BUG: the static site answers an absolute-form target with 400 (make_safe_path in
-    # src/server/static_files.cpp takes only origin-form), but RFC 9112 §3.2.2 says "a server
-    # MUST accept the absolute-form in requests". Repro: printf 'GET http://x/hello.txt
-    # HTTP/1.1\r\nHost: x\r\n\r\n' | nc 127.0.0.1 PORT  -> 400 instead of 200.
-    @unittest.expectedFailure
+    # RFC 9112 §3.2.2: "a server MUST accept the absolute-form in requests".
     def test_absolute_form_target(self):
         self.accepted(b"GET http://127.0.0.1/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
                       (200,))
@@ -570,7 +566,7 @@ class robustness(unittest.TestCase):
         self.assertEqual((r.status, len(body)), (200, BIG_SIZE))
 
     # Regression: SIGPIPE from sendfile used to kill the whole server (exit -13) when the
-    # client closed mid-file; io::loop::create now ignores SIGPIPE.
+    # client closed mid-file; tcp_stream::send_file now blocks and swallows it.
     def test_client_gone_during_sendfile(self):
         self.exit_checked = True  # asserted below, so that the expected failure stays in here
         for i in range(10):

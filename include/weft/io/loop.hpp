@@ -40,9 +40,7 @@ struct timer_entry {
 class loop {
   public:
     /// Creates a loop with the backend `kind`, or the one WEFT_IO names ("uring"/"epoll"),
-    /// or io_uring falling back to epoll when the kernel refuses it. The first call sets
-    /// SIGPIPE to be ignored process-wide (sendfile cannot suppress it per call), so a peer
-    /// that vanishes is an EPIPE on its connection, never the death of the process.
+    /// or io_uring falling back to epoll when the kernel refuses it.
     static expected<std::unique_ptr<loop>, std::error_code>
     create(std::optional<backend_kind> kind = std::nullopt);
     ~loop();

@@ -24,8 +24,9 @@ struct static_files_options {
     /// Files larger than this are never compressed on the fly (they go out identity, with
     /// sendfile): compressing costs CPU per request and the whole body in memory.
     std::size_t compress_max = 4 * 1024 * 1024;
-    /// false: no symlink is followed anywhere in the path (openat2 RESOLVE_NO_SYMLINKS), so a
-    /// symlink gets 403 and nothing outside the root is ever served. true: symlinks are
+    /// false: symlinks are followed only while they stay beneath the root (openat2
+    /// RESOLVE_BENEATH), so one that leaves it gets 403 and nothing outside the root is ever
+    /// served (nginx's `disable_symlinks if_not_owner` in spirit). true: symlinks are
     /// followed wherever they point (nginx's default, `disable_symlinks off`); the request
     /// path itself still cannot climb out with "..".
     bool follow_symlinks = false;
