@@ -3,10 +3,10 @@
 #include "notes_api.hpp"
 
 #include "note.hpp"
-#include "notes_json.hpp"
 #include "notes_store.hpp"
 
 #include <weft/http/form.hpp>
+#include <weft/http/json.hpp>
 #include <weft/http/request.hpp>
 #include <weft/http/response.hpp>
 #include <weft/http/status.hpp>
@@ -56,6 +56,14 @@ std::size_t characters(std::string_view s) {
         n += (static_cast<unsigned char>(c) & 0xC0U) != 0x80U ? 1 : 0;
     }
     return n;
+}
+
+// 400 naming the JSON path of a value that parsed but breaks a rule ("$.title": too long).
+response invalid_field(std::string path, std::string message) {
+    http::json_error error;
+    error.path = std::move(path);
+    error.message = std::move(message);
+    return http::json_error_response(error);
 }
 
 // The store failed (disk full, a corrupt file): the details go to the log, not to the client.
@@ -108,19 +116,19 @@ expected<note_input, response> read_input(const http::request& r) {
     if (auto refused = require_json(r)) {
         return unexpected(std::move(*refused));
     }
-    auto input = read_json<note_input>(r.body());
+    auto input = http::read_json<note_input>(r.body());
     if (!input) {
         return input;
     }
     const std::size_t title = characters(input->title);
     if (title == 0 || title > max_title) {
-        return unexpected(json_field_error(
+        return unexpected(invalid_field(
             "$.title", fmt::format("must be 1 to {} characters, got {}", max_title, title)));
     }
     if (input->body && characters(*input->body) > max_body) {
         return unexpected(
-            json_field_error("$.body", fmt::format("must be at most {} characters, got {}",
-                                                   max_body, characters(*input->body))));
+            invalid_field("$.body", fmt::format("must be at most {} characters, got {}", max_body,
+                                                characters(*input->body))));
     }
     return input;
 }
@@ -163,7 +171,7 @@ task<response> list_notes(std::shared_ptr<store> db, http::request& r) {
     if (!page) {
         co_return storage_error(page.error());
     }
-    auto answer = json_response(status::ok, *page);
+    auto answer = http::json_response(status::ok, *page);
     answer.set("Cache-Control", "no-store");
     co_return answer;
 }
@@ -180,7 +188,7 @@ task<response> get_note(std::shared_ptr<store> db, http::request& r) {
     if (!*found) {
         co_return no_such_note(r.param("id").value_or(""));
     }
-    auto answer = json_response(status::ok, **found);
+    auto answer = http::json_response(status::ok, **found);
     answer.set("Cache-Control", "no-store");
     co_return answer;
 }
@@ -194,7 +202,7 @@ task<response> create_note(std::shared_ptr<store> db, http::request& r) {
     if (!created) {
         co_return storage_error(created.error());
     }
-    auto answer = json_response(status::created, *created);
+    auto answer = http::json_response(status::created, *created);
     answer.set("Location", fmt::format("/api/notes/{}", created->id));
     co_return answer;
 }
@@ -215,7 +223,7 @@ task<response> replace_note(std::shared_ptr<store> db, http::request& r) {
     if (!*updated) {
         co_return no_such_note(r.param("id").value_or(""));
     }
-    co_return json_response(status::ok, **updated);
+    co_return http::json_response(status::ok, **updated);
 }
 
 task<response> delete_note(std::shared_ptr<store> db, http::request& r) {
