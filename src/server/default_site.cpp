@@ -28,7 +28,7 @@ constexpr std::string_view welcome_page = R"(<!doctype html>
   #notes { list-style: none; padding: 0; }
   #notes li { border: 1px solid #ddd; border-radius: 6px; padding: .5rem .75rem; margin: .5rem 0; }
   #notes .note-body { white-space: pre-wrap; margin: .25rem 0; }
-  #notes small { color: #666; } #notes li button { float: right; font-size: .8rem; padding: 0 .5rem; }
+  #notes small { color: #666; margin-left: .5rem; } #notes li button { float: right; font-size: .8rem; padding: 0 .5rem; }
 </style>
 </head>
 <body>
@@ -56,6 +56,7 @@ command. The library holds:</p>
 <code>/api/notes</code> and <code>GET</code>, <code>PUT</code>, <code>DELETE</code>
 <code>/api/notes/{id}</code>. This form uses it with <code>fetch</code>.</p>
 <p id="demo-status" role="status">Loading the notes&hellip;</p>
+<ul id="notes"></ul>
 <form id="note-form" hidden>
   <label for="note-title">Title</label>
   <input id="note-title" name="title" required maxlength="200" autocomplete="off">
@@ -63,7 +64,6 @@ command. The library holds:</p>
   <textarea id="note-body" name="body" rows="3" maxlength="10000"></textarea>
   <button type="submit">Add note</button>
 </form>
-<ul id="notes"></ul>
 </section>
 <script>
 // Notes are user content: they only ever reach the page through textContent.

@@ -194,5 +194,23 @@ class welcome_page(unittest.TestCase):
         self.assertRegex(dom, r"<title>weft is running</title>")
 
 
+@unittest.skipUnless(os.access(CHROMIUM, os.X_OK), f"{CHROMIUM} is not installed")
+class welcome_page_without_demo(unittest.TestCase):
+    def test_demo_section_explains_how_to_enable_it(self):
+        tmp = tempfile.mkdtemp(prefix="weft-browser-")
+        self.addCleanup(shutil.rmtree, tmp, ignore_errors=True)
+        server = Server([WEFT, "serve", "--listen", "127.0.0.1:0"])
+        self.addCleanup(server.stop)
+        status, dom, err = run_bounded([
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            f"--user-data-dir={tmp}", "--virtual-time-budget=8000", "--dump-dom",
+            server.url + "#demo-note=" + NOTE])
+        self.assertEqual(status, 0, err[-2000:])
+        self.assertIn("start weft serve --demo-db notes.db to enable the demo", dom)
+        self.assertRegex(dom, r'<form id="note-form" hidden')
+        self.assertRegex(dom, r"<title>weft is running</title>")  # nothing was posted
+        self.assertIn("REST demo", dom)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
