@@ -21,9 +21,10 @@ configure: deps $(BUILD)/CMakeCache.txt
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The web server with the site built into the binary: open http://127.0.0.1:8080
+# The web server with the site built into the binary and the notes REST demo (its SQLite
+# database in the build directory): open http://127.0.0.1:8080
 run: build
-	$(BUILD)/bin/weft serve --listen 127.0.0.1:8080
+	$(BUILD)/bin/weft serve --listen 127.0.0.1:8080 --demo-db $(BUILD)/notes.db
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300

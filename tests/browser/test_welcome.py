@@ -42,25 +42,8 @@ WEFT = sys.argv.pop(1)  # removed so unittest ignores them
 SCREENSHOTS = sys.argv.pop(1)
 
 
-def has_demo_db(weft):
-    """Whether this weft's `serve` takes --demo-db (it lands on main separately)."""
-    done = subprocess.run([weft, "serve", "--help"], capture_output=True, text=True,
-                          timeout=TIMEOUT)
-    return "--demo-db" in done.stdout + done.stderr
-
-
 def server_command(db):
-    if has_demo_db(WEFT):
-        return [WEFT, "serve", "--listen", "127.0.0.1:0", "--demo-db", db]
-    # Until `weft serve --demo-db` exists: the stand-alone notes server, which serves the
-    # same built-in welcome page (server::default_site) next to the same API.
-    build = os.path.dirname(os.path.dirname(os.path.abspath(WEFT)))
-    notes = os.path.join(build, "examples", "notes", "example_notes")
-    if not os.access(notes, os.X_OK):
-        raise AssertionError(f"{WEFT} serve has no --demo-db, and {notes} is missing")
-    print(f"NOTE: {WEFT} serve has no --demo-db yet; testing the page on {notes}",
-          file=sys.stderr)
-    return [notes, "--listen", "127.0.0.1:0", "--db", db]
+    return [WEFT, "serve", "--listen", "127.0.0.1:0", "--demo-db", db]
 
 
 def run_bounded(command, timeout=TIMEOUT):
