@@ -22,13 +22,15 @@ void check(bool ok) {
     }
 }
 
+// Not a coroutine: clang 14 cannot emit coroutines in a -fsanitize=fuzzer TU ("Cannot
+// represent a difference across sections").
 task<response> echo(request& r) {
     std::string out(r.route());
     for (const auto& p : r.params()) {
         out += '|';
         out += p.value;
     }
-    co_return response::text(status::ok, out);
+    return weft::http::ready(response::text(status::ok, out));
 }
 
 weft::http::test_client& client() {

@@ -38,6 +38,8 @@ expected<std::string, form_error> decode_component(std::string_view text, std::s
             }
             out.push_back(byte);
             i += 2;
+        } else if (c == '\0') {
+            return unexpected(form_error{base + i, "a NUL byte"});
         } else {
             out.push_back(c);
         }

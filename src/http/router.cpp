@@ -139,11 +139,11 @@ bool match(const node& n, const std::vector<std::string_view>& segments, std::si
     return false;
 }
 
+} // namespace
+
 task<response> ready(response r) {
     co_return r;
 }
-
-} // namespace
 
 struct router::impl {
     node root;

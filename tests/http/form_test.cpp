@@ -35,6 +35,7 @@ TEST(form_data, bad_escapes_and_nul_are_errors_with_offsets) {
               "\"a=1&b=%4\": '%' not followed by two hex digits (at offset 6)");
     EXPECT_EQ(form_data::parse("x%zz=1").error().offset, 1U);
     EXPECT_FALSE(form_data::parse("a=%00"));
+    EXPECT_EQ(form_data::parse(std::string_view("a=b\0c", 5)).error().offset, 3U); // raw NUL too
 }
 
 TEST(form_data, encode_round_trips) {

@@ -26,7 +26,7 @@ struct form_error {
 ///
 /// Decoding (WHATWG URL §5.1): pairs split on '&', name and value on the first '=', '+' is a
 /// space, `%XX` is one byte, once. Empty pairs ("a=1&&b=2") are skipped; a pair with no '='
-/// has an empty value. A '%' that is not followed by two hex digits and a decoded NUL are
+/// has an empty value. A '%' that is not followed by two hex digits and a NUL (raw or %00) are
 /// errors rather than being passed on (a browser would pass them, but a server that
 /// decodes once and safely must not guess).
 class form_data {

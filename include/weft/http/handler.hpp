@@ -20,4 +20,8 @@ using handler = std::function<task<response>(request&)>;
 /// compression, logging). `next` is valid until the returned task has finished.
 using middleware = std::function<task<response>(request&, const handler& next)>;
 
+/// A task that yields `r` at once: for handlers that answer without awaiting anything and
+/// so need not be coroutines themselves.
+[[nodiscard]] task<response> ready(response r);
+
 } // namespace weft::http
