@@ -251,6 +251,22 @@ class refused_flags(unittest.TestCase):
         self.assertNotEqual(rc, 0, err)
         self.assertIn(taken, err)
 
+    def test_second_server_on_the_same_port_is_refused(self):
+        # Regression: with several threads both servers set SO_REUSEPORT, so the kernel let
+        # the second one bind and it silently took a share of the first one's connections.
+        s = server("--threads", "2")
+        try:
+            taken = f"127.0.0.1:{s.port}"
+            rc, err = run_refused("--listen", taken, "--threads", "2")
+            self.assertNotEqual(rc, 0, err)
+            self.assertIn(taken, err)
+            self.assertIn("Address already in use", err)
+            r, _ = s.get("/")
+            self.assertEqual(r.status, 200)
+        finally:
+            rc, rest = s.stop()
+        self.assertEqual(rc, 0, rest)
+
 
 if __name__ == "__main__":
     unittest.main()

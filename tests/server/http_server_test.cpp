@@ -466,6 +466,62 @@ TEST_P(http_server_test, bind_conflict_fails_start_naming_the_address) {
     ::close(holder);
 }
 
+// Regression: with several workers the listeners set SO_REUSEPORT, and so may whoever holds
+// the port (another weft serve, same user): the kernel let both bind, and the second server
+// silently took a share of the first one's connections.
+TEST_P(http_server_test, port_held_by_a_reuse_port_listener_is_a_conflict_too) {
+    const int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(holder, 0);
+    const int one = 1;
+    ASSERT_EQ(::setsockopt(holder, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one), 0);
+    ASSERT_EQ(::setsockopt(holder, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&sin), sizeof sin), 0);
+    ASSERT_EQ(::listen(holder, 8), 0);
+    socklen_t len = sizeof sin;
+    ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&sin), &len), 0);
+    const std::string taken = fmt::format("127.0.0.1:{}", ntohs(sin.sin_port));
+
+    for (const std::size_t threads : {1U, 2U}) {
+        http_server srv(config({taken}, threads), app());
+        const auto bound = srv.start();
+        ASSERT_FALSE(bound.has_value()) << threads << " threads: shared a port in use";
+        EXPECT_NE(bound.error().find(taken), std::string::npos) << bound.error();
+        EXPECT_NE(bound.error().find(std::strerror(EADDRINUSE)), std::string::npos)
+            << bound.error();
+    }
+    ::close(holder);
+}
+
+// A fixed port that is free is bound by every worker (the probe must not keep it).
+TEST_P(http_server_test, fixed_free_port_with_several_workers) {
+    std::uint16_t port = 0;
+    {
+        http_server probe(config({"127.0.0.1:0"}, 1), app());
+        const auto bound = start(probe);
+        ASSERT_EQ(bound.size(), 1U);
+        port = bound[0].port();
+        probe.stop();
+        ASSERT_TRUE(probe.wait());
+    }
+    const std::string at = fmt::format("127.0.0.1:{}", port);
+    http_server srv(config({at}, 2), app());
+    const auto bound = start(srv);
+    ASSERT_EQ(bound.size(), 1U);
+    EXPECT_EQ(bound[0].port(), port);
+    for (int i = 0; i < 4; ++i) {
+        client c(bound[0]);
+        ASSERT_TRUE(c.get("/hello/fixed", false));
+        auto r = c.response();
+        ASSERT_TRUE(r.has_value());
+        EXPECT_EQ(r->status, 200);
+    }
+    srv.stop();
+    EXPECT_TRUE(srv.wait());
+}
+
 TEST(http_server, nothing_to_listen_on_is_an_error) {
     http_server srv(http_server_config{}, app());
     const auto bound = srv.start();
