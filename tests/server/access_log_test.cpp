@@ -4,11 +4,13 @@
 #include <weft/http/response.hpp>
 #include <weft/server/access_log.hpp>
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
@@ -18,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -248,6 +251,68 @@ TEST_F(access_log_test, appends_to_an_existing_file) {
     ASSERT_EQ(all.size(), 2U);
     EXPECT_EQ(all[0], "old line");
     split(all[1]);
+}
+
+// Regression: the calling thread's unflushed lines used to stay in its buffer when the log
+// was destroyed, to be written at the thread's end to the closed descriptor (or to whatever
+// file had reused its number by then).
+TEST_F(access_log_test, destroying_the_log_writes_this_threads_lines) {
+    const parsed_request r("GET /last HTTP/1.1\r\nHost: h\r\n\r\n", "10.0.0.1:1");
+    log_->log(r.get(), with_body(status::ok, 1));
+    log_.reset();
+    const auto all = lines();
+    ASSERT_EQ(all.size(), 1U);
+    EXPECT_EQ(split(all[0]).request_line, "GET /last HTTP/1.1");
+
+    // A new log (perhaps at the same address) does not inherit anything of the old one.
+    auto opened = access_log::open((dir_ / "second.log").string());
+    ASSERT_TRUE(opened.has_value()) << opened.error();
+    log_ = std::move(*opened);
+    log_->log(r.get(), with_body(status::ok, 1));
+    log_->flush_this_thread();
+    EXPECT_EQ(lines().size(), 1U);
+    std::ifstream second(dir_ / "second.log");
+    std::string line;
+    ASSERT_TRUE(std::getline(second, line));
+    EXPECT_EQ(split(line).request_line, "GET /last HTTP/1.1");
+}
+
+// Regression: a thread that logged and outlived the log wrote its lines, at its end, to the
+// log's old descriptor number, which by then belonged to an unrelated file.
+TEST_F(access_log_test, a_thread_outliving_the_log_writes_to_the_log_file) {
+    std::mutex m;
+    std::condition_variable cv;
+    bool logged = false;
+    bool log_gone = false;
+    std::thread late([&] {
+        const parsed_request r("GET /late HTTP/1.1\r\nHost: h\r\n\r\n", "10.0.0.1:1");
+        log_->log(r.get(), with_body(status::ok, 1));
+        std::unique_lock lock(m);
+        logged = true;
+        cv.notify_all();
+        cv.wait(lock, [&] { return log_gone; });
+        // The thread ends here, with its line still buffered.
+    });
+    {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return logged; });
+    }
+    log_.reset();
+    // Most likely the descriptor number the log had.
+    const fs::path other = dir_ / "unrelated.txt";
+    const int fd = ::open(other.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    ASSERT_GE(fd, 0);
+    {
+        const std::lock_guard lock(m);
+        log_gone = true;
+        cv.notify_all();
+    }
+    late.join();
+    ::close(fd);
+    EXPECT_EQ(fs::file_size(other), 0U) << "log lines went to an unrelated file";
+    const auto all = lines();
+    ASSERT_EQ(all.size(), 1U);
+    EXPECT_EQ(split(all[0]).request_line, "GET /late HTTP/1.1");
 }
 
 TEST(access_log, bad_path_names_the_file_and_the_reason) {
