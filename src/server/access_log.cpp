@@ -29,9 +29,11 @@ void write_all(int fd, std::string_view data) noexcept {
     }
 }
 
-// One thread's pending lines for one log; written when the thread ends, too.
+// One thread's pending lines for one log; written when the thread ends, too. It shares the
+// log's descriptor (`keep`), so a thread that outlives the log still writes to the right
+// file: the descriptor is closed only when the log and every thread's buffer are gone.
 struct thread_buffer {
-    const access_log* log = nullptr;
+    std::shared_ptr<const void> keep;
     int fd = -1;
     std::string text;
     ~thread_buffer() {
@@ -41,16 +43,23 @@ struct thread_buffer {
     }
 };
 
-thread_buffer& buffer_for(const access_log* log, int fd) {
+std::vector<std::unique_ptr<thread_buffer>>& thread_buffers() {
     thread_local std::vector<std::unique_ptr<thread_buffer>> buffers;
+    return buffers;
+}
+
+// Keyed by the shared descriptor, whose address cannot be reused while a buffer holds it.
+// (A template so that the lookup copies no shared_ptr: no atomic count per request.)
+template <class Sink> thread_buffer& buffer_for(const std::shared_ptr<Sink>& keep) {
+    auto& buffers = thread_buffers();
     for (auto& b : buffers) {
-        if (b->log == log) {
+        if (b->keep.get() == keep.get()) {
             return *b;
         }
     }
     auto b = std::make_unique<thread_buffer>();
-    b->log = log;
-    b->fd = fd;
+    b->keep = keep;
+    b->fd = keep->fd;
     b->text.reserve(flush_at + 1024);
     buffers.push_back(std::move(b));
     return *buffers.back();
@@ -108,9 +117,23 @@ task<http::response> log_around(const access_log& log, http::request& r,
 
 } // namespace
 
+struct access_log::sink {
+    int fd;
+    bool owned;
+    sink(int f, bool o) noexcept : fd(f), owned(o) {}
+    sink(const sink&) = delete;
+    sink& operator=(const sink&) = delete;
+    ~sink() {
+        if (owned) {
+            ::close(fd);
+        }
+    }
+};
+
 expected<std::shared_ptr<access_log>, std::string> access_log::open(const std::string& where) {
     if (where == "-") {
-        return std::shared_ptr<access_log>(new access_log(STDOUT_FILENO, false));
+        return std::shared_ptr<access_log>(
+            new access_log(std::make_shared<sink>(STDOUT_FILENO, false)));
     }
     if (where.empty()) {
         return unexpected(std::string("the access log needs a file name, or - for stdout"));
@@ -119,17 +142,22 @@ expected<std::shared_ptr<access_log>, std::string> access_log::open(const std::s
     if (fd < 0) {
         return unexpected(fmt::format("\"{}\": {}", where, std::strerror(errno)));
     }
-    return std::shared_ptr<access_log>(new access_log(fd, true));
+    return std::shared_ptr<access_log>(new access_log(std::make_shared<sink>(fd, true)));
 }
 
 access_log::~access_log() {
-    if (owned_) {
-        ::close(fd_);
+    // This thread's lines now, and its buffer goes (it would keep the file open).
+    auto& buffers = thread_buffers();
+    for (auto it = buffers.begin(); it != buffers.end(); ++it) {
+        if ((*it)->keep.get() == sink_.get()) {
+            buffers.erase(it); // ~thread_buffer writes what is pending
+            break;
+        }
     }
 }
 
 void access_log::log(const http::request& r, const http::response& out) const {
-    thread_buffer& b = buffer_for(this, fd_);
+    thread_buffer& b = buffer_for(sink_);
     std::string& line = b.text;
     const auto& peer = r.peer();
     if (peer.port() != 0) {
@@ -157,9 +185,9 @@ void access_log::log(const http::request& r, const http::response& out) const {
 }
 
 void access_log::flush_this_thread() const {
-    thread_buffer& b = buffer_for(this, fd_);
+    thread_buffer& b = buffer_for(sink_);
     if (!b.text.empty()) {
-        write_all(fd_, b.text);
+        write_all(b.fd, b.text);
         b.text.clear();
     }
 }

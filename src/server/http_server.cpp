@@ -6,6 +6,7 @@
 #include <weft/server/http_server.hpp>
 
 #include <array>
+#include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,7 @@
 
 #include <fmt/format.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace weft::server {
 namespace {
@@ -34,6 +36,29 @@ static_assert(busy_response.substr(busy_response.find("\r\n\r\n") + 4).size() ==
 // Rejected connections being answered at once; past this, new ones over the cap are just
 // closed (a flood must not turn the rejection itself into unbounded work).
 constexpr std::size_t max_rejecting = 256;
+
+// SO_REUSEPORT lets every socket of the same user that also sets it share a port: a second
+// `weft serve` on a port in use would start and silently take a share of its connections.
+// A plain bind (SO_REUSEADDR, as the listeners) conflicts with any listener already there,
+// reuse-port or not. @returns true only when that bind fails with EADDRINUSE; other
+// failures are left for the workers' own bind to report.
+bool port_in_use(const addr::socket_address& at) noexcept {
+    sockaddr_storage ss{};
+    const socklen_t len = at.to_sockaddr(ss);
+    if (len == 0) {
+        return false;
+    }
+    const int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return false;
+    }
+    const int one = 1;
+    (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    const bool in_use =
+        ::bind(fd, reinterpret_cast<const sockaddr*>(&ss), len) < 0 && errno == EADDRINUSE;
+    ::close(fd);
+    return in_use;
+}
 
 // One read as a task, so with_timeout can bound it.
 task<expected<std::size_t, std::error_code>> read_some_of(io::tcp_stream& s,
@@ -186,6 +211,10 @@ expected<std::vector<addr::socket_address>, std::string> http_server::start() {
     s.bind_to = s.config.listen;
     if (s.threads > 1) {
         for (auto& at : s.bind_to) {
+            if (at.port() != 0 && port_in_use(at)) {
+                return unexpected(fmt::format(
+                    "{}: {}", at, std::make_error_code(std::errc::address_in_use).message()));
+            }
             if (at.port() == 0) {
                 io::port_reservation r;
                 auto picked = r.reserve(at, SOCK_STREAM);

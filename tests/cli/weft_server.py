@@ -32,10 +32,12 @@ class server:
     than a pipe's worth would otherwise block on write and look hung.
     """
 
-    def __init__(self, weft, *args):
+    def __init__(self, weft, *args, stdout=subprocess.DEVNULL):
+        """`stdout` is passed to Popen: subprocess.PIPE to read what the server prints there
+        (`--access-log -`); it is then self.proc.stdout, in binary mode."""
         self.proc = subprocess.Popen([weft, "serve", "--listen", "127.0.0.1:0", *args],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stdin=subprocess.DEVNULL, stdout=stdout,
+                                     stderr=subprocess.PIPE)
         self.pid = self.proc.pid
         self._lines = queue.Queue()
         self._drain = threading.Thread(target=self._read_stderr, daemon=True)
@@ -51,10 +53,11 @@ class server:
             self.proc.wait(timeout=10)
             raise AssertionError(f"no listening line: {line!r}")
         self.port = int(m.group(1))
+        self.listening_line = line
 
     def _read_stderr(self):
         for line in self.proc.stderr:
-            self._lines.put(line)
+            self._lines.put(line.decode("utf-8", "replace"))
         self._lines.put(None)  # end of stream
 
     def url(self, path="/"):

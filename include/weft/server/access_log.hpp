@@ -22,7 +22,9 @@ namespace weft::server {
 /// Off the hot path: each worker thread appends to a buffer of its own and writes it with one
 /// write(2) when it passes 32 KiB, when `flusher` ticks (every second), and when the thread
 /// ends; no lock is taken per request. Lines from different threads are whole but may be
-/// out of time order by up to a second. The log must outlive the server's workers.
+/// out of time order by up to a second. Destroying the log writes the calling thread's lines;
+/// another thread's lines are written when that thread ends, to this log's file, which stays
+/// open until then.
 class access_log {
   public:
     /// Opens `where` for appending (created 0644), or standard output for "-". The error
@@ -45,9 +47,9 @@ class access_log {
     void log(const http::request& r, const http::response& out) const;
 
   private:
-    explicit access_log(int fd, bool owned) noexcept : fd_(fd), owned_(owned) {}
-    int fd_;
-    bool owned_;
+    struct sink; // the descriptor, shared with every thread's buffer of this log
+    explicit access_log(std::shared_ptr<sink> s) noexcept : sink_(std::move(s)) {}
+    std::shared_ptr<sink> sink_;
 };
 
 } // namespace weft::server

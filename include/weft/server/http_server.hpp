@@ -23,7 +23,8 @@ namespace weft::server {
 
 struct http_server_config {
     /// Where to listen; every worker binds each with SO_REUSEPORT. Port 0 picks one port
-    /// shared by all workers.
+    /// shared by all workers. A port something else listens on fails start(), even when
+    /// that listener set SO_REUSEPORT too (another server would otherwise share it).
     std::vector<addr::socket_address> listen;
     /// Worker threads, one event loop each; 0 means one per core.
     std::size_t threads = 0;
