@@ -87,6 +87,7 @@ struct http_server::state {
     std::optional<std::string> bind_failure;
     std::vector<addr::socket_address> bound;
     bool finished = false;
+    bool abandoned = false; // wait() timed out: the destructor must not join
     int workers_status = 0;
 
     task<void> answer_busy(io::tcp_stream conn) {
@@ -195,9 +196,17 @@ http_server::http_server(http_server_config config, http::handler handler)
 
 http_server::~http_server() {
     stop();
-    if (state_->workers) {
-        state_->workers->join();
+    if (!state_->workers) {
+        return;
     }
+    if (state_->abandoned) {
+        // wait() gave up on workers stuck in handlers: they may still use the state, so it
+        // is left to them (leaked) rather than freed under their feet or waited for forever.
+        state_->workers->detach();
+        (void)state_.release();
+        return;
+    }
+    state_->workers->join();
 }
 
 expected<std::vector<addr::socket_address>, std::string> http_server::start() {
@@ -262,6 +271,7 @@ bool http_server::wait() {
     const bool done =
         s.started.wait_for(lock, s.config.shutdown_timeout, [&s] { return s.finished; });
     if (!done) {
+        s.abandoned = true;
         return false;
     }
     lock.unlock();

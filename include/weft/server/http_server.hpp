@@ -60,7 +60,8 @@ class http_server {
     void stop() noexcept;
 
     /// Waits for the workers after stop(), at most `shutdown_timeout`. @returns true when
-    /// every worker ended cleanly in time.
+    /// every worker ended cleanly in time. After false, the destructor does not wait for the
+    /// stuck workers: it detaches them and leaves them their state (the process should exit).
     bool wait();
 
     /// The live counters (connections, requests, bytes; what /status shows).
