@@ -90,16 +90,7 @@ std::optional<std::int64_t> note_id(const http::request& r) {
 // POST and PUT take JSON only (RFC 9110 §15.5.16): "application/json", any parameters, any case.
 std::optional<response> require_json(const http::request& r) {
     const auto type = r.header("Content-Type");
-    std::string_view media = type.value_or("");
-    media = media.substr(0, media.find(';'));
-    while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) {
-        media.remove_suffix(1);
-    }
-    constexpr std::string_view json = "application/json";
-    const bool ok = media.size() == json.size() &&
-                    std::equal(media.begin(), media.end(), json.begin(), [](char a, char b) {
-                        return (a >= 'A' && a <= 'Z' ? static_cast<char>(a + 32) : a) == b;
-                    });
+    const bool ok = r.has_media_type("application/json");
     if (ok) {
         return std::nullopt;
     }

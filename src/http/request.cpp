@@ -41,9 +41,13 @@ std::string_view request::raw_query() const noexcept {
     return q == std::string_view::npos ? std::string_view() : head_->target.substr(q + 1);
 }
 
-expected<form_data, form_error> request::form() const {
+bool request::has_media_type(std::string_view media) const noexcept {
     const auto type = header("Content-Type");
-    if (!type || !detail::iequals(media_type(*type), "application/x-www-form-urlencoded")) {
+    return type && detail::iequals(media_type(*type), media);
+}
+
+expected<form_data, form_error> request::form() const {
+    if (!has_media_type("application/x-www-form-urlencoded")) {
         return unexpected(
             form_error{0, "the body is not application/x-www-form-urlencoded (Content-Type)"});
     }

@@ -54,6 +54,9 @@ class request {
     [[nodiscard]] expected<form_data, form_error> form() const;
     /// The collected body (de-chunked).
     [[nodiscard]] std::string_view body() const noexcept { return body_; }
+    /// Whether Content-Type names the media type `media` ("application/json"), compared
+    /// case-insensitively and ignoring parameters ("; charset=utf-8").
+    [[nodiscard]] bool has_media_type(std::string_view media) const noexcept;
     /// The first header named `name` (ASCII case-insensitive).
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const noexcept {
         return head_->find(name);
