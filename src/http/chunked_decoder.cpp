@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <weft/http/chunked_decoder.hpp>
 
 #include <algorithm>
@@ -6,19 +8,6 @@
 namespace weft::http {
 
 namespace {
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 bool is_ows(char c) noexcept {
     return c == ' ' || c == '\t';
@@ -110,7 +99,7 @@ expected<chunk_progress, parse_error> chunked_decoder::decode(std::string_view i
         }
         switch (state_) {
         case state::size: {
-            const int h = hex_value(c);
+            const int h = detail::hex_value(c);
             if (h >= 0) {
                 if (chunk_size_ > (std::numeric_limits<std::uint64_t>::max() >> 4)) {
                     return fail(http_errc::chunk_size_overflow, at);

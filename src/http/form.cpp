@@ -1,22 +1,11 @@
+#include "detail/text.hpp"
+
 #include <weft/http/form.hpp>
 
 #include <fmt/format.h>
 
 namespace weft::http {
 namespace {
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 // Decodes one name or value; `base` is its offset in the whole input, for errors.
 expected<std::string, form_error> decode_component(std::string_view text, std::size_t base) {
@@ -27,8 +16,8 @@ expected<std::string, form_error> decode_component(std::string_view text, std::s
         if (c == '+') {
             out.push_back(' ');
         } else if (c == '%') {
-            const int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-            const int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+            const int hi = i + 2 < text.size() ? detail::hex_value(text[i + 1]) : -1;
+            const int lo = i + 2 < text.size() ? detail::hex_value(text[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 return unexpected(form_error{base + i, "'%' not followed by two hex digits"});
             }

@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <weft/http/json.hpp>
 
 #include <algorithm>
@@ -118,35 +120,9 @@ std::string_view kind_name(const boost::json::value& v) noexcept {
     return "value";
 }
 
-// The length of the well-formed UTF-8 sequence at the start of `s` (Unicode Table 3-7), or 0.
-std::size_t utf8_sequence_length(std::string_view s) noexcept {
-    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    const auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xbf) {
-        return i < s.size() && b(i) >= lo && b(i) <= hi;
-    };
-    const unsigned c = b(0);
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        return cont(1) ? 2 : 0;
-    }
-    if (c >= 0xe0 && c <= 0xef) {
-        const unsigned lo = c == 0xe0 ? 0xa0 : 0x80; // no overlong forms
-        const unsigned hi = c == 0xed ? 0x9f : 0xbf; // no surrogates
-        return cont(1, lo, hi) && cont(2) ? 3 : 0;
-    }
-    if (c >= 0xf0 && c <= 0xf4) {
-        const unsigned lo = c == 0xf0 ? 0x90 : 0x80; // no overlong forms
-        const unsigned hi = c == 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
-        return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
-    }
-    return 0;
-}
-
 bool is_valid_utf8(std::string_view s) noexcept {
     while (!s.empty()) {
-        const auto n = utf8_sequence_length(s);
+        const auto n = detail::utf8_sequence_length(s);
         if (n == 0) {
             return false;
         }
@@ -365,7 +341,7 @@ boost::json::string valid_utf8(std::string_view s) {
     }
     out.reserve(s.size() + 8);
     while (!s.empty()) {
-        if (const auto n = utf8_sequence_length(s); n != 0) {
+        if (const auto n = detail::utf8_sequence_length(s); n != 0) {
             out.append(boost::json::string_view(s.data(), n));
             s.remove_prefix(n);
         } else {

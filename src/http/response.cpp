@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <weft/http/response.hpp>
 
 #include <algorithm>
@@ -95,32 +97,6 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
-// The length of the well-formed UTF-8 sequence at the start of `s` (Unicode Table 3-7), or 0.
-std::size_t utf8_sequence_length(std::string_view s) noexcept {
-    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    const auto cont = [&](std::size_t i, unsigned lo = 0x80, unsigned hi = 0xbf) {
-        return i < s.size() && b(i) >= lo && b(i) <= hi;
-    };
-    const unsigned c = b(0);
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) {
-        return cont(1) ? 2 : 0;
-    }
-    if (c >= 0xe0 && c <= 0xef) {
-        const unsigned lo = c == 0xe0 ? 0xa0 : 0x80; // no overlong forms
-        const unsigned hi = c == 0xed ? 0x9f : 0xbf; // no surrogates
-        return cont(1, lo, hi) && cont(2) ? 3 : 0;
-    }
-    if (c >= 0xf0 && c <= 0xf4) {
-        const unsigned lo = c == 0xf0 ? 0x90 : 0x80; // no overlong forms
-        const unsigned hi = c == 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
-        return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
-    }
-    return 0;
-}
-
 // A JSON string's contents (RFC 8259 §7), always valid UTF-8 (§8.1).
 void append_json_escaped(std::string& out, std::string_view s) {
     constexpr std::string_view hex = "0123456789abcdef";
@@ -135,7 +111,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
             out += hex[c >> 4];
             out += hex[c & 0xf];
             s.remove_prefix(1);
-        } else if (const auto n = utf8_sequence_length(s); n != 0) {
+        } else if (const auto n = detail::utf8_sequence_length(s); n != 0) {
             out.append(s.substr(0, n));
             s.remove_prefix(n);
         } else {

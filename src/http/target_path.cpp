@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <weft/http/target_path.hpp>
 
 #include <vector>
@@ -5,19 +7,6 @@
 namespace weft::http {
 
 namespace {
-
-int hex(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 // Decodes one segment; a decoded '/' or '\\' is refused so it can never split a segment.
 expected<std::string, path_error> decode_segment(std::string_view segment) {
@@ -57,8 +46,8 @@ expected<std::string, path_error> percent_decode(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (c == '%') {
-            const int hi = i + 1 < text.size() ? hex(text[i + 1]) : -1;
-            const int lo = i + 2 < text.size() ? hex(text[i + 2]) : -1;
+            const int hi = i + 1 < text.size() ? detail::hex_value(text[i + 1]) : -1;
+            const int lo = i + 2 < text.size() ? detail::hex_value(text[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 return unexpected(path_error::bad_escape);
             }
