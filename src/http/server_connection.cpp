@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <fmt/core.h>
 #include <sys/socket.h>
@@ -28,20 +30,24 @@ namespace weft::http {
 namespace {
 
 using io::steady_clock;
+using time_point = steady_clock::time_point;
 
-constexpr std::size_t initial_buffer = 4 * 1024; // read buffer at the start of a request
+constexpr std::size_t initial_buffer = 4 * 1024; // read buffer of a request head
 constexpr std::size_t buffer_slack = 1024;       // past max_header_bytes, for the parser's 431
 constexpr std::size_t chunk_read_size = 16 * 1024;
 constexpr std::size_t linger_bytes = 256 * 1024; // unread input drained before closing
 constexpr auto linger_time = std::chrono::seconds(1);
+// Pipelined responses are gathered in one output buffer and written together once no complete
+// request is left in the read buffer, or once this much is waiting.
+constexpr std::size_t batch_limit = 64 * 1024;
+// A string body up to this size is copied into the batch; a larger one goes out by itself
+// in a gather write after the batch.
+constexpr std::size_t copy_limit = 16 * 1024;
+// Working sets kept per thread for the next busy connection.
+constexpr std::size_t spare_limit = 16;
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
 
 using io_result = expected<std::size_t, std::error_code>;
-
-// One read_some as a task, so with_timeout can bound it. Structurally awaited (CP.53).
-task<io_result> read_some_of(io::tcp_stream& s, std::span<std::byte> buf) {
-    co_return co_await s.read_some(buf);
-}
 
 std::span<std::byte> bytes_at(std::string& s, std::size_t from, std::size_t count) noexcept {
     return std::as_writable_bytes(std::span(s.data() + from, count));
@@ -53,6 +59,16 @@ iovec iovec_of(std::string_view s) noexcept {
 
 bool is_timeout(const std::error_code& ec) noexcept {
     return ec == std::errc::timed_out;
+}
+
+bool would_block(const std::error_code& ec) noexcept {
+    return ec == std::errc::resource_unavailable_try_again;
+}
+
+bool same_limits(const parser_limits& a, const parser_limits& b) noexcept {
+    return a.max_request_line == b.max_request_line && a.max_header_bytes == b.max_header_bytes &&
+           a.max_headers == b.max_headers && a.max_body == b.max_body &&
+           a.max_chunk_line == b.max_chunk_line && a.allow_chunked == b.allow_chunked;
 }
 
 // Whether a Connection value lists the "close" option (RFC 9110 §7.6.1).
@@ -77,6 +93,108 @@ bool lists_close(std::string_view value) noexcept {
     return false;
 }
 
+// What a connection needs only while it has a request in hand: the read buffer, the parser
+// and chunked decoder, the body, and the output batch. An idle connection holds none of it:
+// it goes back to a small per-thread pool (nginx frees its buffers in ngx_http_set_keepalive).
+struct working_set {
+    explicit working_set(const parser_limits& l)
+        : parser(l), decoder(l), buffer(initial_buffer, '\0') {}
+
+    request_parser parser;
+    chunked_decoder decoder;
+    std::string buffer;     // buffer.size() is the room; [begin, end) is input not yet used
+    std::size_t begin = 0;  // where the next request starts
+    std::size_t end = 0;    // end of what was read
+    bool full_read = false; // the last read filled the room: more may be queued
+    std::string body;       // the current request's body
+    std::string chunks;     // chunked input not yet decoded
+    std::string out;        // responses serialized and not yet written
+
+    [[nodiscard]] bool has_input() const noexcept { return begin < end; }
+    [[nodiscard]] std::string_view input() const noexcept {
+        return {buffer.data() + begin, end - begin};
+    }
+
+    // Back to as good as new, keeping the small buffers. @returns false if it holds much
+    // memory (a large head or body): then it is freed instead of kept.
+    bool tidy() noexcept {
+        parser.reset();
+        begin = end = 0;
+        full_read = false;
+        body.clear();
+        chunks.clear();
+        out.clear();
+        return buffer.size() == initial_buffer && body.capacity() <= initial_buffer &&
+               chunks.capacity() <= chunk_read_size && out.capacity() <= batch_limit;
+    }
+};
+
+// The loop thread's spare working sets (a connection lives and dies on one thread). A
+// connection that outlives its thread's list (destroyed at thread exit) just frees its own.
+thread_local bool spares_gone = false;
+struct spare_list {
+    std::vector<std::unique_ptr<working_set>> items;
+    spare_list() = default;
+    spare_list(const spare_list&) = delete;
+    spare_list& operator=(const spare_list&) = delete;
+    ~spare_list() { spares_gone = true; }
+};
+std::vector<std::unique_ptr<working_set>>* spares() {
+    if (spares_gone) {
+        return nullptr;
+    }
+    thread_local spare_list list;
+    return &list.items;
+}
+
+// Everything one connection keeps, idle or not: references into serve_connection's frame,
+// and the working set while busy.
+struct connection {
+    connection(io::tcp_stream& c, const handler& handler_fn, const server_options& o,
+               date_cache& d) noexcept
+        : conn(c), h(handler_fn), options(o), dates(d) {}
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    ~connection() { idle(); }
+
+    io::tcp_stream& conn;
+    const handler& h;
+    const server_options& options;
+    date_cache& dates;
+    addr::socket_address peer;
+    std::unique_ptr<working_set> ws;
+
+    working_set& busy() {
+        if (!ws) {
+            auto* list = spares();
+            if (list != nullptr && !list->empty() &&
+                same_limits(list->back()->parser.limits(), options.limits)) {
+                ws = std::move(list->back());
+                list->pop_back();
+            } else {
+                ws = std::make_unique<working_set>(options.limits);
+            }
+        }
+        return *ws;
+    }
+
+    // Gives the working set back: the connection holds no buffer until its next request.
+    void idle() noexcept {
+        if (!ws) {
+            return;
+        }
+        auto* list = spares();
+        if (ws->tidy() && list != nullptr && list->size() < spare_limit) {
+            try {
+                list->push_back(std::move(ws));
+            } catch (...) {
+                // no room in the list: just free it
+            }
+        }
+        ws.reset();
+    }
+};
+
 // Half-closes, then reads and drops what the peer still sends for a moment, so the last
 // response is not destroyed by a reset (unread input at close() makes the kernel send RST).
 task<void> linger_close(io::tcp_stream& conn) {
@@ -88,11 +206,7 @@ task<void> linger_close(io::tcp_stream& conn) {
     const auto until = steady_clock::now() + linger_time;
     std::size_t drained = 0;
     while (drained < linger_bytes) {
-        const auto left = until - steady_clock::now();
-        if (left <= steady_clock::duration::zero()) {
-            break;
-        }
-        auto n = co_await with_timeout(left, read_some_of(conn, sink));
+        auto n = co_await conn.read_some(sink, until);
         if (!n || *n == 0) {
             break;
         }
@@ -101,78 +215,232 @@ task<void> linger_close(io::tcp_stream& conn) {
     conn.close();
 }
 
-// Everything one connection keeps between requests.
-struct connection_state {
-    connection_state(io::tcp_stream c, const handler& handler_fn, server_options o, date_cache& d)
-        : conn(std::move(c)), h(handler_fn), options(o), dates(d), parser(o.limits),
-          decoder(o.limits) {}
-
-    io::tcp_stream conn;
-    const handler& h;
-    server_options options;
-    date_cache& dates;
-    request_parser parser;
-    chunked_decoder decoder;
-    std::string buffer; // request heads (and what follows them) as read
-    std::size_t filled = 0;
-    std::string body;     // the current request's body
-    std::string chunks;   // chunked input not yet decoded
-    std::string head_out; // the serialized response head
-    addr::socket_address peer;
-};
-
-// Writes the head and then the body of `r`: one gather write for a string body, sendfile
-// after the head for a file. @returns whether the whole response went out.
-task<bool> write_response(connection_state& c, const response& r, bool head_request) {
-    const std::string_view body = body_view(r, head_request);
-    const file_range* file = body_file(r, head_request);
-    std::array<iovec, 2> parts{iovec_of(c.head_out), iovec_of(body)};
-    const std::size_t count = body.empty() ? 1 : 2;
-    auto sent = co_await with_timeout(
-        c.options.send_timeout, c.conn.write_all(std::span<const iovec>(parts.data(), count)));
-    if (!sent) {
-        co_return false;
-    }
-    if (file != nullptr && file->length > 0) {
-        auto n = co_await with_timeout(c.options.send_timeout,
-                                       c.conn.send_file(file->fd, file->offset, file->length));
-        if (!n || *n != file->length) {
-            co_return false; // the Content-Length promised more: the framing is broken
+// Writes `parts` in full, waiting for room when the socket is full, each wait bounded by the
+// send timeout. `more` keeps MSG_MORE on (a file follows). @returns whether all went out.
+task<bool> write_rest(connection& c, std::span<iovec> parts, bool more) {
+    std::size_t first = 0;
+    while (first < parts.size()) {
+        auto n = c.conn.try_write(parts.subspan(first), more);
+        if (!n) {
+            if (!would_block(n.error())) {
+                co_return false;
+            }
+            auto ready =
+                co_await c.conn.wait_writable(steady_clock::now() + c.options.send_timeout);
+            if (!ready) {
+                co_return false;
+            }
+            continue;
+        }
+        std::size_t left = *n;
+        while (first < parts.size() && left >= parts[first].iov_len) {
+            left -= parts[first].iov_len;
+            ++first;
+        }
+        if (left > 0) {
+            parts[first].iov_base = static_cast<char*>(parts[first].iov_base) + left;
+            parts[first].iov_len -= left;
         }
     }
     co_return true;
 }
 
-// Serializes `r` into c.head_out. If its headers are unsafe, answers 500 instead.
-void serialize(connection_state& c, response& r, serialize_options& opts) {
-    c.head_out.clear();
-    if (serialize_head(r, opts, c.head_out)) {
+enum class sent : std::uint8_t { done, pending, failed };
+
+// Writes `parts` now if the socket takes them all (the usual case, no coroutine needed).
+// On `pending`, `parts` has been advanced past what went out: finish with write_rest.
+sent write_now(connection& c, std::span<iovec>& parts, bool more) {
+    while (!parts.empty() && parts.front().iov_len == 0) {
+        parts = parts.subspan(1);
+    }
+    if (parts.empty()) {
+        return sent::done;
+    }
+    auto n = c.conn.try_write(parts, more);
+    if (!n) {
+        return would_block(n.error()) ? sent::pending : sent::failed;
+    }
+    std::size_t left = *n;
+    while (!parts.empty() && left >= parts.front().iov_len) {
+        left -= parts.front().iov_len;
+        parts = parts.subspan(1);
+    }
+    if (parts.empty()) {
+        return sent::done;
+    }
+    parts.front().iov_base = static_cast<char*>(parts.front().iov_base) + left;
+    parts.front().iov_len -= left;
+    return sent::pending;
+}
+
+// Writes the batch (c.ws->out), then `extra` (a large body) after it. @returns whether it
+// all went out; the batch is empty afterwards either way.
+task<bool> flush(connection& c, std::string_view extra = {}, bool more = false) {
+    working_set& ws = *c.ws;
+    std::array<iovec, 2> parts{iovec_of(ws.out), iovec_of(extra)};
+    std::span<iovec> left(parts);
+    auto s = write_now(c, left, more);
+    bool ok = s == sent::done;
+    if (s == sent::pending) {
+        // Shielded from the server's stop like answering: a stop never cuts a response short.
+        ok = co_await await_with_token(write_rest(c, left, more), std::stop_token());
+    }
+    ws.out.clear();
+    co_return ok;
+}
+
+// Sends the file range of a response, after its head has gone out with MSG_MORE.
+task<bool> send_file_body(connection& c, const file_range& file) {
+    auto n = co_await with_timeout(c.options.send_timeout,
+                                   c.conn.send_file(file.fd, file.offset, file.length));
+    co_return n&&* n == file.length; // fewer: the Content-Length promised more
+}
+
+// Serializes the head of `r` into the batch. If its headers are unsafe, answers 500 instead.
+void serialize(connection& c, response& r, serialize_options& opts) {
+    std::string& out = c.ws->out;
+    const std::size_t mark = out.size();
+    if (serialize_head(r, opts, out)) {
         return;
     }
     fmt::print(stderr, "weft: handler returned a response with an invalid head; answering 500\n");
+    out.resize(mark);
     r = response::problem(status::internal_server_error, "invalid response head");
-    c.head_out.clear();
-    (void)serialize_head(r, opts, c.head_out); // a problem document is always valid
+    (void)serialize_head(r, opts, out); // a problem document is always valid
+}
+
+// Adds `r` to the batch, or writes it: a large string body goes out after the batch in one
+// gather write, a file after the batch and the head. @returns whether all is well.
+task<bool> put_response(connection& c, response& r, serialize_options& opts) {
+    serialize(c, r, opts);
+    const std::string_view body = body_view(r, opts.head_request);
+    const file_range* file = body_file(r, opts.head_request);
+    std::string& out = c.ws->out;
+    if (file != nullptr && file->length > 0) {
+        if (!co_await flush(c, body, true)) {
+            co_return false;
+        }
+        co_return co_await send_file_body(c, *file);
+    }
+    if (body.size() <= copy_limit) {
+        out.append(body);
+        co_return true;
+    }
+    co_return co_await flush(c, body);
 }
 
 // Answers a request that cannot be served with `s` and `Connection: close`, then closes.
-task<void> fail(connection_state& c, status s, std::string_view detail) {
+task<void> fail(connection& c, status s, std::string_view detail) {
     response r = response::problem(s, detail);
     serialize_options opts;
     opts.keep_alive = false;
     opts.date = c.dates.now();
-    serialize(c, r, opts);
-    if (co_await write_response(c, r, false)) {
+    c.busy();
+    if (co_await put_response(c, r, opts) && co_await flush(c)) {
         co_await linger_close(c.conn);
     }
 }
 
-task<void> fail(connection_state& c, const parse_error& e) {
+task<void> fail(connection& c, const parse_error& e) {
     co_await fail(c, e.to_status(), describe(e.code));
 }
 
+enum class outcome : std::uint8_t { ready, closed };
+
+// Reads more of a request head into the buffer (making room first), after writing what is
+// batched. Waits until `deadline`. @returns the bytes read (0: the peer closed), or the error.
+task<io_result> read_more(connection& c, time_point deadline) {
+    working_set& ws = c.busy();
+    if (!ws.out.empty() && !co_await flush(c)) {
+        co_return unexpected(std::make_error_code(std::errc::broken_pipe));
+    }
+    auto room = bytes_at(ws.buffer, ws.end, ws.buffer.size() - ws.end);
+    auto n = c.conn.try_read_some(room);
+    if (!n && would_block(n.error())) {
+        n = co_await c.conn.read_some(room, deadline);
+    }
+    co_return n;
+}
+
+// Reads the rest of a Content-Length body straight into ws.body.
+task<outcome> read_fixed_body(connection& c, std::size_t got) {
+    working_set& ws = *c.ws;
+    if (got < ws.body.size() && !ws.out.empty() && !co_await flush(c)) {
+        co_return outcome::closed;
+    }
+    while (got < ws.body.size()) {
+        auto n = co_await c.conn.read_some(bytes_at(ws.body, got, ws.body.size() - got),
+                                           steady_clock::now() + c.options.body_timeout);
+        if (!n) {
+            if (is_timeout(n.error())) {
+                co_await fail(c, status::request_timeout, "the request body took too long");
+            }
+            co_return outcome::closed;
+        }
+        if (*n == 0) {
+            co_return outcome::closed;
+        }
+        got += *n;
+    }
+    co_return outcome::ready;
+}
+
+// Decodes a chunked body from ws.chunks (which starts with what followed the head), reading
+// more as needed. On success ws.chunks holds the bytes after the body (the next request).
+task<outcome> read_chunked_body(connection& c) {
+    working_set& ws = *c.ws;
+    ws.decoder.reset();
+    std::size_t pos = 0;
+    for (;;) {
+        while (pos < ws.chunks.size()) {
+            auto p = ws.decoder.decode(std::string_view(ws.chunks).substr(pos));
+            if (!p) {
+                co_await fail(c, p.error());
+                co_return outcome::closed;
+            }
+            ws.body.append(p->data);
+            pos += p->consumed;
+            if (p->done || p->consumed == 0) {
+                break;
+            }
+        }
+        ws.chunks.erase(0, pos);
+        if (ws.decoder.done()) {
+            co_return outcome::ready;
+        }
+        pos = 0;
+        if (!ws.out.empty() && !co_await flush(c)) {
+            co_return outcome::closed;
+        }
+        const std::size_t old = ws.chunks.size();
+        ws.chunks.resize(old + chunk_read_size);
+        auto n = co_await c.conn.read_some(bytes_at(ws.chunks, old, chunk_read_size),
+                                           steady_clock::now() + c.options.body_timeout);
+        ws.chunks.resize(old + (n ? *n : 0));
+        if (!n) {
+            if (is_timeout(n.error())) {
+                co_await fail(c, status::request_timeout, "the request body took too long");
+            }
+            co_return outcome::closed;
+        }
+        if (*n == 0) {
+            co_return outcome::closed;
+        }
+    }
+}
+
+// Puts `rest` (bytes that followed a chunked request) back as the unread input.
+void keep_rest(working_set& ws, std::string_view rest) {
+    if (ws.buffer.size() < rest.size()) {
+        ws.buffer.resize(rest.size());
+    }
+    std::memmove(ws.buffer.data(), rest.data(), rest.size());
+    ws.begin = 0;
+    ws.end = rest.size();
+}
+
 // Calls the handler; an exception becomes a logged 500.
-task<response> call_handler(connection_state& c, request& req) {
+task<response> call_handler(connection& c, request& req) {
     const request_head& head = req.head();
     std::optional<response> r;
     try {
@@ -190,162 +458,27 @@ task<response> call_handler(connection_state& c, request& req) {
     co_return std::move(*r);
 }
 
-enum class outcome : std::uint8_t { ready, closed };
-
-// Reads until c.buffer holds a complete request head. On `closed` the connection has been
-// answered (if need be) and must be dropped. @returns the head's length on success.
-task<std::optional<std::size_t>> read_head(connection_state& c, bool first_request) {
-    const std::size_t max_buffer = c.options.limits.max_header_bytes + buffer_slack;
-    std::optional<steady_clock::time_point> deadline;
-    if (first_request) {
-        deadline = steady_clock::now() + c.options.header_timeout;
-    }
-    for (;;) {
-        if (c.filled > 0) {
-            auto parsed = c.parser.parse(std::string_view(c.buffer.data(), c.filled));
-            if (!parsed) {
-                co_await fail(c, parsed.error());
-                co_return std::nullopt;
-            }
-            if (*parsed != request_parser::incomplete) {
-                co_return *parsed;
-            }
-            if (!deadline) {
-                deadline = steady_clock::now() + c.options.header_timeout;
-            }
-        }
-        if (c.filled == c.buffer.size()) {
-            if (c.buffer.size() >= max_buffer) {
-                co_await fail(c, status::request_header_fields_too_large,
-                              describe(http_errc::headers_too_large));
-                co_return std::nullopt;
-            }
-            c.buffer.resize(std::clamp(c.buffer.size() * 2, initial_buffer, max_buffer));
-        }
-        steady_clock::duration wait = c.options.keep_alive_timeout;
-        if (deadline) {
-            wait = *deadline - steady_clock::now();
-        }
-        io_result n = unexpected(std::make_error_code(std::errc::timed_out));
-        if (wait > steady_clock::duration::zero()) {
-            n = co_await with_timeout(
-                wait,
-                read_some_of(c.conn, bytes_at(c.buffer, c.filled, c.buffer.size() - c.filled)));
-        }
-        if (!n) {
-            if (is_timeout(n.error()) && c.filled > 0) {
-                co_await fail(c, status::request_timeout, "the request head took too long");
-            }
-            co_return std::nullopt; // idle timeout, reset or cancellation: just close
-        }
-        if (*n == 0) {
-            co_return std::nullopt; // the peer closed
-        }
-        c.filled += *n;
-    }
-}
-
-// Reads the rest of a Content-Length body straight into c.body.
-task<outcome> read_fixed_body(connection_state& c, std::size_t got) {
-    while (got < c.body.size()) {
-        auto n =
-            co_await with_timeout(c.options.body_timeout,
-                                  read_some_of(c.conn, bytes_at(c.body, got, c.body.size() - got)));
-        if (!n) {
-            if (is_timeout(n.error())) {
-                co_await fail(c, status::request_timeout, "the request body took too long");
-            }
-            co_return outcome::closed;
-        }
-        if (*n == 0) {
-            co_return outcome::closed;
-        }
-        got += *n;
-    }
-    co_return outcome::ready;
-}
-
-// Decodes a chunked body from c.chunks (which starts with what followed the head), reading
-// more as needed. On success c.chunks holds the bytes after the body (the next request).
-task<outcome> read_chunked_body(connection_state& c) {
-    c.decoder.reset();
-    std::size_t pos = 0;
-    for (;;) {
-        while (pos < c.chunks.size()) {
-            auto p = c.decoder.decode(std::string_view(c.chunks).substr(pos));
-            if (!p) {
-                co_await fail(c, p.error());
-                co_return outcome::closed;
-            }
-            c.body.append(p->data);
-            pos += p->consumed;
-            if (p->done || p->consumed == 0) {
-                break;
-            }
-        }
-        if (c.decoder.done()) {
-            c.chunks.erase(0, pos);
-            co_return outcome::ready;
-        }
-        c.chunks.erase(0, pos);
-        pos = 0;
-        const std::size_t old = c.chunks.size();
-        c.chunks.resize(old + chunk_read_size);
-        auto n = co_await with_timeout(
-            c.options.body_timeout, read_some_of(c.conn, bytes_at(c.chunks, old, chunk_read_size)));
-        c.chunks.resize(old + (n ? *n : 0));
-        if (!n) {
-            if (is_timeout(n.error())) {
-                co_await fail(c, status::request_timeout, "the request body took too long");
-            }
-            co_return outcome::closed;
-        }
-        if (*n == 0) {
-            co_return outcome::closed;
-        }
-    }
-}
-
-// Moves `rest` (bytes that followed the request just answered) to the front of c.buffer.
-void keep_rest(connection_state& c, std::string_view rest) {
-    if (c.buffer.size() < rest.size()) {
-        c.buffer.resize(rest.size());
-    }
-    std::memmove(c.buffer.data(), rest.data(), rest.size());
-    c.filled = rest.size();
-    if (c.filled == 0 && c.buffer.size() > initial_buffer) {
-        c.buffer.resize(initial_buffer); // an idle connection keeps only a small buffer
-        c.buffer.shrink_to_fit();
-    }
-    // A body can be up to max_body: between requests keep no more than a read buffer's worth.
-    if (c.body.capacity() > initial_buffer) {
-        c.body = std::string();
-    }
-    if (c.chunks.capacity() > chunk_read_size) {
-        c.chunks = std::string();
-    }
-}
-
-// Reads the body of the request whose head is parsed, answers it and writes the response.
-// Runs shielded from the server's stop (see serve): `server_stop` only turns keep-alive off.
-task<outcome> answer(connection_state& c, std::size_t head_length, std::stop_token server_stop) {
-    const request_head& head = c.parser.head();
-    const std::size_t buffered = c.filled - head_length;
+// Reads the body of the request whose head is parsed, answers it and adds the response to
+// the batch (or writes it). Runs shielded from the server's stop (see serve_connection):
+// `server_stop` only turns keep-alive off.
+task<outcome> answer(connection& c, std::size_t head_length, std::stop_token server_stop) {
+    working_set& ws = *c.ws;
+    const request_head& head = ws.parser.head();
+    const std::size_t head_end = ws.begin + head_length;
+    const std::size_t buffered = ws.end - head_end;
 
     // The body: what is already buffered, then straight from the socket.
     if (head.expect_continue && head.has_body() && buffered == 0) {
-        auto sent = co_await with_timeout(
-            c.options.send_timeout,
-            c.conn.write_all(std::as_bytes(std::span(continue_line.data(), continue_line.size()))));
-        if (!sent) {
+        ws.out.append(continue_line);
+        if (!co_await flush(c)) {
             co_return outcome::closed;
         }
     }
-    c.body.clear();
-    std::size_t rest_begin = head_length; // where the next request starts in c.buffer
+    ws.body.clear();
+    std::size_t rest_begin = head_end; // where the next request starts in ws.buffer
     bool rest_in_chunks = false;
     if (head.chunked) {
-        c.chunks.assign(c.buffer.data() + head_length, buffered);
+        ws.chunks.assign(ws.buffer.data() + head_end, buffered);
         rest_in_chunks = true;
         if (co_await read_chunked_body(c) == outcome::closed) {
             co_return outcome::closed;
@@ -353,16 +486,16 @@ task<outcome> answer(connection_state& c, std::size_t head_length, std::stop_tok
     } else if (head.content_length.value_or(0) > 0) {
         const auto length = static_cast<std::size_t>(*head.content_length); // <= max_body
         const std::size_t take = std::min(length, buffered);
-        c.body.resize(length);
-        std::memcpy(c.body.data(), c.buffer.data() + head_length, take);
+        ws.body.resize(length);
+        std::memcpy(ws.body.data(), ws.buffer.data() + head_end, take);
         rest_begin += take;
         if (co_await read_fixed_body(c, take) == outcome::closed) {
             co_return outcome::closed;
         }
     }
 
-    // The response. head's views stay valid: c.buffer is untouched until it is written.
-    request req(head, c.body, c.peer);
+    // The response. head's views stay valid: ws.buffer is untouched until it is answered.
+    request req(head, ws.body, c.peer);
     response r = co_await call_handler(c, req);
     const bool head_request = head.method == "HEAD";
     bool keep_alive = head.keep_alive;
@@ -377,54 +510,218 @@ task<outcome> answer(connection_state& c, std::size_t head_length, std::stop_tok
     opts.keep_alive = keep_alive;
     opts.http10 = head.version == http_version::http_1_0;
     opts.date = c.dates.now();
-    serialize(c, r, opts);
-    if (!co_await write_response(c, r, head_request)) {
+    if (!co_await put_response(c, r, opts)) {
         co_return outcome::closed;
     }
     if (!keep_alive) {
-        co_await linger_close(c.conn);
+        if (co_await flush(c)) {
+            co_await linger_close(c.conn);
+        }
         co_return outcome::closed;
     }
 
     // Pipelining: whatever followed this request is the start of the next one.
+    ws.parser.reset();
     if (rest_in_chunks) {
-        keep_rest(c, c.chunks);
-        c.chunks.clear();
+        keep_rest(ws, ws.chunks);
+        ws.chunks.clear();
     } else {
-        keep_rest(c, std::string_view(c.buffer.data() + rest_begin, c.filled - rest_begin));
+        ws.begin = rest_begin;
+        if (ws.begin == ws.end) {
+            ws.begin = ws.end = 0;
+        }
+    }
+    // A body can be up to max_body: between requests keep no more than a read buffer's worth.
+    if (ws.body.capacity() > initial_buffer) {
+        ws.body = std::string();
+    }
+    if (ws.chunks.capacity() > chunk_read_size) {
+        ws.chunks = std::string();
     }
     co_return outcome::ready;
 }
 
-// Graceful stop: the server's stop token cancels only the wait for a request head (an idle
-// or half-sent connection just closes). Once a head is complete, the request is answered
-// under an empty token, so a stop never cuts a response short; its own timeouts bound it.
-task<void> serve(connection_state& c) {
-    const std::stop_token server_stop = co_await this_stop_token();
-    c.buffer.resize(initial_buffer);
-    for (bool first = true;; first = false) {
-        c.parser.reset();
-        const auto head_length = co_await read_head(c, first);
-        if (!head_length) {
-            co_return;
+// What parsing the buffered input found.
+enum class head_state : std::uint8_t { complete, incomplete, failed };
+
+head_state parse_buffered(working_set& ws, std::size_t& head_length, parse_error& error) {
+    if (!ws.has_input()) {
+        return head_state::incomplete;
+    }
+    auto parsed = ws.parser.parse(ws.input());
+    if (!parsed) {
+        error = parsed.error();
+        return head_state::failed;
+    }
+    if (*parsed == request_parser::incomplete) {
+        return head_state::incomplete;
+    }
+    head_length = *parsed;
+    return head_state::complete;
+}
+
+// Makes room at the end of the buffer for another read of a head: moves the unread input to
+// the front, then grows up to the head limit. @returns false when the head is too large.
+bool make_room(working_set& ws, std::size_t max_buffer) {
+    if (ws.end < ws.buffer.size()) {
+        return true;
+    }
+    if (ws.begin > 0) {
+        std::memmove(ws.buffer.data(), ws.buffer.data() + ws.begin, ws.end - ws.begin);
+        ws.end -= ws.begin;
+        ws.begin = 0;
+        return true;
+    }
+    if (ws.buffer.size() >= max_buffer) {
+        return false;
+    }
+    ws.buffer.resize(std::clamp(ws.buffer.size() * 2, initial_buffer, max_buffer));
+    return true;
+}
+
+// Reads until the buffer holds a complete request head. On `nullopt` the connection has
+// been answered (if need be) and must be dropped. @returns the head's length.
+task<std::optional<std::size_t>> read_head(connection& c, std::optional<time_point> deadline) {
+    const std::size_t max_buffer = c.options.limits.max_header_bytes + buffer_slack;
+    for (;;) {
+        working_set& ws = c.busy();
+        std::size_t head_length = 0;
+        parse_error error{};
+        switch (parse_buffered(ws, head_length, error)) {
+        case head_state::complete:
+            co_return head_length;
+        case head_state::failed:
+            co_await fail(c, error);
+            co_return std::nullopt;
+        case head_state::incomplete:
+            break;
         }
-        if (co_await await_with_token(answer(c, *head_length, server_stop), std::stop_token()) ==
-            outcome::closed) {
-            co_return;
+        if (ws.has_input() && !deadline) {
+            deadline = steady_clock::now() + c.options.header_timeout;
         }
-        if (server_stop.stop_requested()) {
-            co_return;
+        if (!make_room(ws, max_buffer)) {
+            co_await fail(c, status::request_header_fields_too_large,
+                          describe(http_errc::headers_too_large));
+            co_return std::nullopt;
+        }
+        auto n = co_await read_more(
+            c, deadline.value_or(steady_clock::now() + c.options.keep_alive_timeout));
+        if (!n) {
+            if (is_timeout(n.error()) && c.ws->has_input()) {
+                co_await fail(c, status::request_timeout, "the request head took too long");
+            }
+            co_return std::nullopt; // idle timeout, reset or cancellation: just close
+        }
+        if (*n == 0) {
+            co_return std::nullopt; // the peer closed
+        }
+        c.ws->end += *n;
+        c.ws->full_read = c.ws->end == c.ws->buffer.size();
+    }
+}
+
+// What the fast path found.
+enum class head_now : std::uint8_t {
+    complete,  // a whole head is buffered
+    need_more, // part of a head, or a malformed one: read_head goes on (and answers errors)
+    nothing,   // no input at all (a read would block): wait for readability again
+    closed,    // the peer closed or failed between requests: drop quietly
+};
+
+// The fast path of reading a head, with no coroutine: one read of what is queued, then a
+// parse. Sets `head_length` on `complete`.
+head_now read_head_now(connection& c, bool try_read, std::size_t& head_length) {
+    working_set& ws = c.busy();
+    if (try_read && ws.end < ws.buffer.size()) {
+        auto n = c.conn.try_read_some(bytes_at(ws.buffer, ws.end, ws.buffer.size() - ws.end));
+        if (!n) {
+            if (!would_block(n.error())) {
+                return head_now::closed;
+            }
+            ws.full_read = false;
+            if (!ws.has_input()) {
+                return head_now::nothing;
+            }
+        } else if (*n == 0) {
+            if (!ws.has_input()) {
+                return head_now::closed;
+            }
+        } else {
+            ws.full_read = ws.end + *n == ws.buffer.size();
+            ws.end += *n;
         }
     }
+    parse_error error{};
+    if (parse_buffered(ws, head_length, error) == head_state::complete) {
+        return head_now::complete;
+    }
+    return head_now::need_more;
 }
 
 } // namespace
 
+// Graceful stop: the server's stop token cancels only the wait for a request head (an idle
+// or half-sent connection just closes). Once a head is complete, the request is answered
+// under an empty token, so a stop never cuts a response short; its own timeouts bound it.
+//
+// The frame of this coroutine is all an idle connection holds (with its socket): between
+// requests it waits for readability with no buffer, and the working set goes back to the
+// thread's spares.
 task<void> serve_connection(io::tcp_stream conn, const handler& h, server_options options,
                             date_cache& dates) {
-    connection_state c(std::move(conn), h, options, dates);
-    c.peer = c.conn.peer_address().value_or(addr::socket_address{});
-    co_await serve(c);
+    connection c(conn, h, options, dates);
+    c.peer = conn.peer_address().value_or(addr::socket_address{});
+    const std::stop_token server_stop = co_await this_stop_token();
+    std::optional<time_point> first_deadline = steady_clock::now() + options.header_timeout;
+    for (;;) {
+        const bool buffered = c.ws && c.ws->has_input();
+        const bool more_queued = c.ws && c.ws->full_read;
+        if (!buffered && !more_queued) {
+            // Nothing to answer: write the batch, let go of the buffers, wait for the next
+            // request with nothing held.
+            if (c.ws && !c.ws->out.empty() && !co_await flush(c)) {
+                co_return;
+            }
+            c.idle();
+            auto ready = co_await conn.wait_readable(
+                first_deadline.value_or(steady_clock::now() + options.keep_alive_timeout));
+            if (!ready) {
+                co_return; // idle timeout, reset or stop: just close
+            }
+        }
+        std::size_t head_length = 0;
+        const head_now found = read_head_now(c, !buffered || more_queued, head_length);
+        if (found == head_now::nothing) {
+            continue; // readable, yet nothing to read (or the last full read was all): wait
+        }
+        if (found == head_now::closed) {
+            if (c.ws && !c.ws->out.empty()) {
+                (void)co_await flush(c);
+            }
+            co_return;
+        }
+        if (found == head_now::need_more) {
+            auto length = co_await read_head(c, first_deadline);
+            if (!length) {
+                co_return;
+            }
+            head_length = *length;
+        }
+        first_deadline.reset();
+        if (co_await await_with_token(answer(c, head_length, server_stop), std::stop_token()) ==
+            outcome::closed) {
+            co_return;
+        }
+        if (c.ws->out.size() >= batch_limit && !co_await flush(c)) {
+            co_return;
+        }
+        if (server_stop.stop_requested()) {
+            if (!c.ws->out.empty()) {
+                (void)co_await flush(c);
+            }
+            co_return;
+        }
+    }
 }
 
 } // namespace weft::http

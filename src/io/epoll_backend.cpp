@@ -42,7 +42,7 @@ long perform(operation& op) noexcept {
             r = errno_result(::read(op.fd, op.buffer, op.length));
             break;
         case operation::kind::send:
-            r = errno_result(::send(op.fd, op.buffer, op.length, MSG_NOSIGNAL));
+            r = errno_result(::send(op.fd, op.buffer, op.length, op.msg_flags | MSG_NOSIGNAL));
             break;
         case operation::kind::readv:
             r = errno_result(::readv(op.fd, op.iov, op.iovcnt));
@@ -50,7 +50,7 @@ long perform(operation& op) noexcept {
         case operation::kind::sendv:
             op.gather.msg_iov = const_cast<iovec*>(op.iov);
             op.gather.msg_iovlen = static_cast<std::size_t>(op.iovcnt);
-            r = errno_result(::sendmsg(op.fd, &op.gather, MSG_NOSIGNAL));
+            r = errno_result(::sendmsg(op.fd, &op.gather, op.msg_flags | MSG_NOSIGNAL));
             break;
         case operation::kind::recvmsg:
             r = errno_result(::recvmsg(op.fd, op.msg, 0));
@@ -104,11 +104,18 @@ class epoll_backend final : public backend {
 
     backend_kind kind() const noexcept override { return backend_kind::epoll; }
 
+    long try_now(operation& op) noexcept override {
+        const long r = weft::detail::try_socket_now(op);
+        note_read(op, r);
+        return r;
+    }
+
     bool submit(operation& op) override {
         // A stream socket whose last read came back short has nothing queued: skip the
         // read that would only say EAGAIN, and wait for the edge (tokio's readiness cache).
-        const bool skip =
-            is_stream_read(op) && !state(op.fd).read_ready && !state(op.fd).read_closed;
+        // The same for a wait for readability (poll_in): it waits for the edge.
+        const bool skip = (is_stream_read(op) || is_stream_poll_in(op)) &&
+                          !state(op.fd).read_ready && !state(op.fd).read_closed;
         const long r = skip ? -EAGAIN : perform(op);
         note_read(op, r);
         if (r != -EAGAIN) {
@@ -207,6 +214,9 @@ class epoll_backend final : public backend {
         bool read_closed = false; // EOF or error seen: reads are never skipped again
     };
 
+    bool is_stream_poll_in(const operation& op) {
+        return op.op == operation::kind::poll_in && state(op.fd).registered && state(op.fd).stream;
+    }
     bool is_stream_read(const operation& op) {
         return (op.op == operation::kind::read || op.op == operation::kind::readv) &&
                state(op.fd).registered && state(op.fd).stream;
@@ -290,7 +300,8 @@ class epoll_backend final : public backend {
             if (op == nullptr) {
                 return;
             }
-            const long r = perform(*op);
+            // An edge just said readable: a wait for it is over without a poll() to ask again.
+            const long r = readers && op->op == operation::kind::poll_in ? 0 : perform(*op);
             note_read(*op, r);
             if (r == -EAGAIN) {
                 return;

@@ -248,6 +248,48 @@ bool op_awaiter::start(std::coroutine_handle<> h, std::stop_token token) {
     return true;
 }
 
+bool timed_op_awaiter::start(std::coroutine_handle<> h, std::stop_token token) {
+    if (token.stop_requested()) {
+        op_.result = -ECANCELED;
+        return false;
+    }
+    if (timer_.deadline <= steady_clock::now()) {
+        op_.result = -ETIMEDOUT;
+        return false;
+    }
+    op_.waiter = h;
+    if (!loop_->backend().submit(op_)) {
+        return false;
+    }
+    timer_.context = this;
+    timer_.on_expiry = &timed_op_awaiter::expire;
+    loop_->add_timer(timer_);
+    if (token.stop_possible()) {
+        cancel_.emplace(std::move(token), canceller{this});
+    }
+    return true;
+}
+
+void timed_op_awaiter::expire(void* self) noexcept {
+    auto* a = static_cast<timed_op_awaiter*>(self);
+    a->timer_.cancelled = true; // marks the expiry; the operation still completes once
+    a->loop_->backend().cancel(a->op_);
+}
+
+expected<std::size_t, std::error_code> timed_op_awaiter::await_resume() noexcept {
+    cancel_.reset();
+    if (timer_.on_expiry != nullptr && !timer_.cancelled) {
+        loop_->remove_timer(timer_);
+    }
+    if (op_.result == -ECANCELED && timer_.cancelled) {
+        return unexpected(std::make_error_code(std::errc::timed_out));
+    }
+    if (op_.result == -ETIMEDOUT) {
+        return unexpected(std::make_error_code(std::errc::timed_out));
+    }
+    return to_expected(op_.result);
+}
+
 void sleep_awaiter::canceller::operator()() const noexcept {
     if (self->timer_.heap_index != static_cast<std::size_t>(-1)) {
         self->loop_->remove_timer(self->timer_);

@@ -1,3 +1,4 @@
+#include <weft/io/backend.hpp>
 #include <weft/io/socket_handle.hpp>
 
 #include <cerrno>
@@ -5,6 +6,39 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+namespace weft::detail {
+
+long try_socket_now(io::operation& op) noexcept {
+    while (true) {
+        ssize_t r = -1;
+        switch (op.op) {
+        case io::operation::kind::read:
+            r = ::recv(op.fd, op.buffer, op.length, MSG_DONTWAIT);
+            break;
+        case io::operation::kind::send:
+            r = ::send(op.fd, op.buffer, op.length, op.msg_flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+            break;
+        case io::operation::kind::sendv: {
+            msghdr m{};
+            m.msg_iov = const_cast<iovec*>(op.iov);
+            m.msg_iovlen = static_cast<std::size_t>(op.iovcnt);
+            r = ::sendmsg(op.fd, &m, op.msg_flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+            break;
+        }
+        default:
+            return -EINVAL;
+        }
+        if (r >= 0) {
+            return static_cast<long>(r);
+        }
+        if (errno != EINTR) {
+            return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+        }
+    }
+}
+
+} // namespace weft::detail
 
 namespace weft::io {
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <csignal>
 
 #include <netinet/in.h>
@@ -54,6 +55,45 @@ op_awaiter tcp_stream::read_some(std::span<std::byte> buf) noexcept {
     op.buffer = buf.data();
     op.length = buf.size();
     return op_awaiter(handle_.owner(), op);
+}
+
+timed_op_awaiter tcp_stream::read_some(std::span<std::byte> buf,
+                                       steady_clock::time_point deadline) noexcept {
+    operation op = operation::make(operation::kind::read, handle_.get());
+    op.buffer = buf.data();
+    op.length = buf.size();
+    return timed_op_awaiter(handle_.owner(), op, deadline);
+}
+
+expected<std::size_t, std::error_code>
+tcp_stream::try_read_some(std::span<std::byte> buf) noexcept {
+    operation op = operation::make(operation::kind::read, handle_.get());
+    op.buffer = buf.data();
+    op.length = buf.size();
+    return to_expected(handle_.owner().backend().try_now(op));
+}
+
+op_awaiter tcp_stream::wait_readable() noexcept {
+    return op_awaiter(handle_.owner(), operation::make(operation::kind::poll_in, handle_.get()));
+}
+
+timed_op_awaiter tcp_stream::wait_readable(steady_clock::time_point deadline) noexcept {
+    return timed_op_awaiter(handle_.owner(),
+                            operation::make(operation::kind::poll_in, handle_.get()), deadline);
+}
+
+timed_op_awaiter tcp_stream::wait_writable(steady_clock::time_point deadline) noexcept {
+    return timed_op_awaiter(handle_.owner(),
+                            operation::make(operation::kind::poll_out, handle_.get()), deadline);
+}
+
+expected<std::size_t, std::error_code> tcp_stream::try_write(std::span<const iovec> buffers,
+                                                             bool more) noexcept {
+    operation op = operation::make(operation::kind::sendv, handle_.get());
+    op.iov = buffers.data();
+    op.iovcnt = static_cast<int>(std::min<std::size_t>(buffers.size(), IOV_MAX));
+    op.msg_flags = more ? MSG_MORE : 0;
+    return to_expected(handle_.owner().backend().try_now(op));
 }
 
 op_awaiter tcp_stream::write_some(std::span<const std::byte> buf) noexcept {
@@ -137,26 +177,39 @@ task<expected<std::size_t, std::error_code>> tcp_stream::write_all(std::span<con
 namespace {
 
 // sendfile(2) has no MSG_NOSIGNAL: a peer gone mid-file would raise SIGPIPE and, with the
-// default action, kill the whole process. So SIGPIPE is blocked on this thread around the
-// call, and the one an EPIPE raised is taken off the pending set before it is unblocked. The
-// process's disposition is left alone (the library does not rely on SIGPIPE being ignored).
-ssize_t sendfile_without_sigpipe(int out_fd, int in_fd, off_t* offset, std::size_t count) {
-    sigset_t pipe_only;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    sigset_t old;
-    ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-    const ssize_t n = ::sendfile(out_fd, in_fd, offset, count);
-    const int saved = errno;
-    if (n < 0 && saved == EPIPE && sigismember(&old, SIGPIPE) == 0) {
-        const timespec zero{};
-        while (::sigtimedwait(&pipe_only, nullptr, &zero) < 0 && errno == EINTR) {
-        }
+// default action, kill the whole process. So SIGPIPE is blocked on this thread while a run of
+// sendfile calls lasts (until one would block, fails or the file is sent), and one that a
+// failure raised is taken off the pending set before it is unblocked. A call that sent part of
+// the file may already have raised it (the error came mid-way): the next call then reports
+// the error, so the run always ends with it. The process's disposition is left alone (the
+// library does not rely on SIGPIPE being ignored), and no mask outlives a run: the coroutine
+// never suspends with SIGPIPE blocked.
+class sigpipe_blocked {
+  public:
+    sigpipe_blocked() noexcept {
+        sigemptyset(&pipe_only_);
+        sigaddset(&pipe_only_, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe_only_, &old_);
     }
-    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    errno = saved;
-    return n;
-}
+    sigpipe_blocked(const sigpipe_blocked&) = delete;
+    sigpipe_blocked& operator=(const sigpipe_blocked&) = delete;
+    ~sigpipe_blocked() {
+        const int saved = errno;
+        if (failed_ && sigismember(&old_, SIGPIPE) == 0) {
+            const timespec zero{};
+            while (::sigtimedwait(&pipe_only_, nullptr, &zero) < 0 && errno == EINTR) {
+            }
+        }
+        ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+        errno = saved;
+    }
+    void note_failure() noexcept { failed_ = true; }
+
+  private:
+    sigset_t pipe_only_;
+    sigset_t old_;
+    bool failed_ = false;
+};
 
 } // namespace
 
@@ -164,19 +217,33 @@ task<expected<std::size_t, std::error_code>> tcp_stream::send_file(int file_fd, 
                                                                    std::size_t count) {
     std::size_t done = 0;
     while (done < count) {
-        const ssize_t n = sendfile_without_sigpipe(handle_.get(), file_fd, &offset, count - done);
-        if (n > 0) {
-            done += static_cast<std::size_t>(n);
-            continue;
+        int error = 0;
+        {
+            sigpipe_blocked guard;
+            while (done < count) {
+                const ssize_t n = ::sendfile(handle_.get(), file_fd, &offset, count - done);
+                if (n > 0) {
+                    done += static_cast<std::size_t>(n);
+                    continue;
+                }
+                if (n == 0) {
+                    co_return done; // the file ended early (guard restores the mask first)
+                }
+                if (errno == EINTR) {
+                    continue;
+                }
+                error = errno;
+                if (error != EAGAIN) {
+                    guard.note_failure();
+                }
+                break;
+            }
         }
-        if (n == 0) {
-            break; // the file ended early
+        if (error == 0) {
+            break;
         }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno != EAGAIN) {
-            co_return unexpected(last_error());
+        if (error != EAGAIN) {
+            co_return unexpected(std::error_code(error, std::system_category()));
         }
         auto ready = co_await op_awaiter(handle_.owner(),
                                          operation::make(operation::kind::poll_out, handle_.get()));

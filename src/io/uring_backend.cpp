@@ -44,6 +44,8 @@ class uring_backend final : public backend {
 
     backend_kind kind() const noexcept override { return backend_kind::uring; }
 
+    long try_now(operation& op) noexcept override { return weft::detail::try_socket_now(op); }
+
     bool submit(operation& op) override {
         io_uring_sqe* sqe = next_sqe();
         switch (op.op) {
@@ -53,7 +55,7 @@ class uring_backend final : public backend {
                                  static_cast<std::uint64_t>(-1));
             break;
         case operation::kind::send:
-            ::io_uring_prep_send(sqe, op.fd, op.buffer, op.length, MSG_NOSIGNAL);
+            ::io_uring_prep_send(sqe, op.fd, op.buffer, op.length, op.msg_flags | MSG_NOSIGNAL);
             break;
         case operation::kind::readv:
             ::io_uring_prep_readv(sqe, op.fd, op.iov, static_cast<unsigned>(op.iovcnt),
@@ -63,7 +65,7 @@ class uring_backend final : public backend {
             op.gather = {};
             op.gather.msg_iov = const_cast<iovec*>(op.iov);
             op.gather.msg_iovlen = static_cast<std::size_t>(op.iovcnt);
-            ::io_uring_prep_sendmsg(sqe, op.fd, &op.gather, MSG_NOSIGNAL);
+            ::io_uring_prep_sendmsg(sqe, op.fd, &op.gather, op.msg_flags | MSG_NOSIGNAL);
             break;
         case operation::kind::recvmsg:
             ::io_uring_prep_recvmsg(sqe, op.fd, op.msg, 0);

@@ -35,6 +35,11 @@ class backend {
     /// Asks the kernel to give up `op`; it still completes, with -ECANCELED unless it
     /// finished first.
     virtual void cancel(operation& op) = 0;
+    /// Runs the syscall of a read, send or sendv `op` on a socket once, now, without queueing
+    /// it (MSG_DONTWAIT): for a caller that knows the socket is ready, or that tries a write
+    /// before waiting. @returns the result as op.result would hold it (-EAGAIN: it would
+    /// block). The epoll backend keeps its readiness cache right.
+    virtual long try_now(operation& op) noexcept = 0;
     /// Waits for completions (at most `timeout`, forever if nullopt) and hands each one to
     /// loop::complete.
     virtual void wait(std::optional<std::chrono::nanoseconds> timeout) = 0;
@@ -48,3 +53,10 @@ std::unique_ptr<backend> make_uring_backend(loop& owner, std::error_code& ec);
 std::unique_ptr<backend> make_epoll_backend(loop& owner, std::error_code& ec);
 
 } // namespace weft::io
+
+namespace weft::detail {
+/// The syscall of a read, send or sendv `op` on a non-blocking socket, once, with
+/// MSG_DONTWAIT (and MSG_NOSIGNAL for writes): the result, or -errno (-EAGAIN, never
+/// -EWOULDBLOCK). Retries EINTR. Other kinds: -EINVAL. (backend::try_now for both backends.)
+long try_socket_now(io::operation& op) noexcept;
+} // namespace weft::detail

@@ -134,7 +134,7 @@ class op_awaiter {
 
     bool await_ready() const noexcept { return false; }
     template <class P> bool await_suspend(std::coroutine_handle<P> h) {
-        return start(h, detail::stop_token_of(h));
+        return start(h, weft::detail::stop_token_of(h));
     }
     expected<std::size_t, std::error_code> await_resume() noexcept {
         cancel_.reset();
@@ -155,6 +155,39 @@ class op_awaiter {
     std::optional<std::stop_callback<canceller>> cancel_;
 };
 
+/// Awaits one kernel operation like op_awaiter, but gives up at `deadline`: the operation is
+/// cancelled (the kernel lets go of the buffers first) and the result is errc::timed_out.
+/// The timer lives in the awaiter: no allocation and no extra coroutine, unlike
+/// with_timeout. A deadline already past fails at once with timed_out, before starting.
+class timed_op_awaiter {
+  public:
+    timed_op_awaiter(loop& owner, const operation& op, steady_clock::time_point deadline) noexcept
+        : loop_(&owner), op_(op) {
+        timer_.deadline = deadline;
+    }
+    timed_op_awaiter(const timed_op_awaiter&) = delete;
+    timed_op_awaiter& operator=(const timed_op_awaiter&) = delete;
+
+    bool await_ready() const noexcept { return false; }
+    template <class P> bool await_suspend(std::coroutine_handle<P> h) {
+        return start(h, weft::detail::stop_token_of(h));
+    }
+    expected<std::size_t, std::error_code> await_resume() noexcept;
+
+  private:
+    struct canceller {
+        timed_op_awaiter* self;
+        void operator()() const noexcept { self->loop_->backend().cancel(self->op_); }
+    };
+    bool start(std::coroutine_handle<> h, std::stop_token token);
+    static void expire(void* self) noexcept;
+
+    loop* loop_;
+    operation op_;
+    timer_entry timer_;
+    std::optional<std::stop_callback<canceller>> cancel_;
+};
+
 /// Awaits until `deadline` on the current loop; yields expected<void, error_code>
 /// (operation_canceled if the task is stopped first).
 class sleep_awaiter {
@@ -166,7 +199,7 @@ class sleep_awaiter {
     sleep_awaiter& operator=(const sleep_awaiter&) = delete;
     bool await_ready() const noexcept { return false; }
     template <class P> bool await_suspend(std::coroutine_handle<P> h) {
-        return start(h, detail::stop_token_of(h));
+        return start(h, weft::detail::stop_token_of(h));
     }
     expected<void, std::error_code> await_resume() noexcept {
         cancel_.reset();

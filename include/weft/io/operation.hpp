@@ -40,6 +40,8 @@ struct operation {
     std::size_t length = 0;
     const iovec* iov = nullptr;
     int iovcnt = 0;
+    /// Extra flags for send and sendv (MSG_MORE); MSG_NOSIGNAL is always added.
+    int msg_flags = 0;
     msghdr* msg = nullptr;
     sockaddr* addr = nullptr;
     socklen_t* addr_length_out = nullptr;

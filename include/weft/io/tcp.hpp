@@ -43,6 +43,28 @@ class tcp_stream {
 
     /// Reads what is available, at most buf.size() bytes. 0 means the peer closed its side.
     [[nodiscard]] op_awaiter read_some(std::span<std::byte> buf) noexcept;
+    /// read_some, given up at `deadline` (errc::timed_out).
+    [[nodiscard]] timed_op_awaiter read_some(std::span<std::byte> buf,
+                                             steady_clock::time_point deadline) noexcept;
+    /// Reads what is queued now without waiting (recv with MSG_DONTWAIT): 0 means the peer
+    /// closed, errc::resource_unavailable_try_again that nothing is queued (then wait_readable).
+    [[nodiscard]] expected<std::size_t, std::error_code>
+    try_read_some(std::span<std::byte> buf) noexcept;
+    /// Waits until a read would not block (data, the peer's FIN, or an error) while holding no
+    /// buffer: how an idle keep-alive connection waits (nginx's ngx_http_set_keepalive).
+    /// Yields 0 once readable.
+    [[nodiscard]] op_awaiter wait_readable() noexcept;
+    /// wait_readable, given up at `deadline` (errc::timed_out).
+    [[nodiscard]] timed_op_awaiter wait_readable(steady_clock::time_point deadline) noexcept;
+    /// Waits until a write would not block, giving up at `deadline` (errc::timed_out).
+    [[nodiscard]] timed_op_awaiter wait_writable(steady_clock::time_point deadline) noexcept;
+    /// Writes what the socket takes now of `buffers`, in order, with one sendmsg and no
+    /// waiting (MSG_DONTWAIT; never SIGPIPE). `more` adds MSG_MORE: more data follows at
+    /// once (a file after its head), so the kernel need not send a short segment.
+    /// @returns the bytes written, possibly fewer than asked; resource_unavailable_try_again
+    /// when the socket takes nothing (then wait_writable).
+    [[nodiscard]] expected<std::size_t, std::error_code> try_write(std::span<const iovec> buffers,
+                                                                   bool more = false) noexcept;
     /// Reads until `buf` is full or the peer closes. @returns the bytes read.
     task<expected<std::size_t, std::error_code>> read(std::span<std::byte> buf);
     /// Writes some of `buf` (a short write is possible). Never raises SIGPIPE.
