@@ -117,6 +117,7 @@ int run_serve(const serve_options& o) {
         notes::add_routes(app, std::move(*db));
     }
     app.fallback([s](http::request& r) { return respond(*s, r); });
+    config.connection.stream_body = app.stream_predicate();
 
     auto main_loop = io::loop::create();
     if (!main_loop) {

@@ -56,6 +56,10 @@ task<http::response> count(std::shared_ptr<server::server_stats> stats, http::re
     co_return answer;
 }
 
+// The connections' limits and timeouts (the defaults); they borrow it, so it lives as long
+// as the program.
+const http::server_options connection_options{};
+
 // Accepts until cancelled; each connection is a task of its own on this loop. `h`, `stats` and
 // `dates` belong to serve(), which outlives every connection.
 task<void> accept_loop(io::tcp_listener listener, const http::handler& h,
@@ -66,7 +70,7 @@ task<void> accept_loop(io::tcp_listener listener, const http::handler& h,
         if (conn) {
             stats.connections.fetch_add(1, std::memory_order_relaxed);
             (void)conn->set_nodelay(true);
-            l.spawn(http::serve_connection(std::move(*conn), h, http::server_options{}, dates));
+            l.spawn(http::serve_connection(std::move(*conn), h, connection_options, dates));
             continue;
         }
         if (conn.error() == std::errc::operation_canceled) {

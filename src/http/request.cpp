@@ -54,6 +54,17 @@ expected<form_data, form_error> request::form() const {
     return form_data::parse(body_);
 }
 
+task<expected<std::string_view, std::error_code>> request::read_body() {
+    if (source_ != nullptr) {
+        co_return co_await source_->next();
+    }
+    if (body_taken_) {
+        co_return std::string_view();
+    }
+    body_taken_ = true;
+    co_return body_;
+}
+
 std::optional<std::string_view> request::param(std::string_view name) const noexcept {
     for (const auto& p : params_) {
         if (p.name == name) {

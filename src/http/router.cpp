@@ -18,6 +18,7 @@ namespace {
 struct endpoint {
     std::string pattern;
     std::vector<std::pair<std::string, handler>> methods;
+    std::vector<std::string> streamed; // methods whose bodies are streamed to the handler
 
     [[nodiscard]] const handler* find(std::string_view method) const noexcept {
         for (const auto& [m, h] : methods) {
@@ -161,7 +162,9 @@ struct router::impl {
         }
     }
 
-    void add(std::string_view method, std::string_view pattern, handler h) {
+    bool any_streamed = false;
+
+    void add(std::string_view method, std::string_view pattern, handler h, bool stream) {
         if (pattern.empty() || pattern.front() != '/') {
             bad_pattern(pattern, "a pattern must start with '/'");
         }
@@ -229,6 +232,10 @@ struct router::impl {
             bad_pattern(pattern, fmt::format("{} is already routed", method));
         }
         (*slot)->methods.emplace_back(std::string(method), std::move(h));
+        if (stream) {
+            (*slot)->streamed.emplace_back(method);
+            any_streamed = true;
+        }
         if (std::find(all_methods.begin(), all_methods.end(), method) == all_methods.end()) {
             all_methods.emplace_back(method);
         }
@@ -299,8 +306,38 @@ struct router::impl {
 router::router() : impl_(std::make_shared<impl>()) {}
 
 router& router::route(std::string_view method, std::string_view pattern, handler h) {
-    impl_->add(method, pattern, std::move(h));
+    impl_->add(method, pattern, std::move(h), false);
     return *this;
+}
+
+router& router::stream(std::string_view method, std::string_view pattern, handler h) {
+    impl_->add(method, pattern, std::move(h), true);
+    return *this;
+}
+
+bool router::streams(const request_head& head) const {
+    const impl& i = *impl_;
+    if (!i.any_streamed || !head.has_body()) {
+        return false;
+    }
+    const std::string_view path = request(head, {}).path();
+    if (path.empty() || path.front() != '/') {
+        return false;
+    }
+    const auto segments = split_path(path);
+    match_result m;
+    if (!match(i.root, segments, 0, path, m)) {
+        return false;
+    }
+    const auto& s = m.found->streamed;
+    return std::find(s.begin(), s.end(), head.method) != s.end();
+}
+
+std::function<bool(const request_head&)> router::stream_predicate() const {
+    if (!impl_->any_streamed) {
+        return {};
+    }
+    return [r = *this](const request_head& head) { return r.streams(head); };
 }
 
 router& router::use(middleware m) {

@@ -71,6 +71,14 @@ bool same_limits(const parser_limits& a, const parser_limits& b) noexcept {
            a.max_chunk_line == b.max_chunk_line && a.allow_chunked == b.allow_chunked;
 }
 
+// The limits the parser and decoder enforce on the wire: the body limit is the larger of the
+// collected and the streamed one (collected bodies are checked against theirs in answer).
+parser_limits wire_limits(const server_options& o) noexcept {
+    parser_limits l = o.limits;
+    l.max_body = std::max(l.max_body, o.max_streamed_body);
+    return l;
+}
+
 // Whether a Connection value lists the "close" option (RFC 9110 §7.6.1).
 bool lists_close(std::string_view value) noexcept {
     while (!value.empty()) {
@@ -155,7 +163,12 @@ struct connection {
         : conn(c), h(handler_fn), options(o), dates(d) {}
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
-    ~connection() { idle(); }
+    ~connection() {
+        idle();
+        if (options.open_connections != nullptr) {
+            options.open_connections->fetch_sub(1, std::memory_order_relaxed);
+        }
+    }
 
     io::tcp_stream& conn;
     const handler& h;
@@ -168,11 +181,11 @@ struct connection {
         if (!ws) {
             auto* list = spares();
             if (list != nullptr && !list->empty() &&
-                same_limits(list->back()->parser.limits(), options.limits)) {
+                same_limits(list->back()->parser.limits(), wire_limits(options))) {
                 ws = std::move(list->back());
                 list->pop_back();
             } else {
-                ws = std::make_unique<working_set>(options.limits);
+                ws = std::make_unique<working_set>(wire_limits(options));
             }
         }
         return *ws;
@@ -399,6 +412,10 @@ task<outcome> read_chunked_body(connection& c) {
                 co_return outcome::closed;
             }
             ws.body.append(p->data);
+            if (ws.body.size() > c.options.limits.max_body) {
+                co_await fail(c, status::content_too_large, describe(http_errc::body_too_large));
+                co_return outcome::closed;
+            }
             pos += p->consumed;
             if (p->done || p->consumed == 0) {
                 break;
@@ -439,6 +456,130 @@ void keep_rest(working_set& ws, std::string_view rest) {
     ws.end = rest.size();
 }
 
+// A request body handed to the handler piece by piece (router::stream routes): what is
+// buffered after the head first, then reads of at most what is left, so nothing past the body
+// (a pipelined request) is consumed. Pieces are views into the working set, valid until the
+// next call.
+class streamed_body final : public body_source {
+  public:
+    streamed_body(connection& c, std::size_t head_end) noexcept : c_(c), pos_(head_end) {
+        const request_head& head = c.ws->parser.head();
+        chunked_ = head.chunked;
+        left_ = head.content_length.value_or(0);
+        if (chunked_) {
+            working_set& ws = *c.ws;
+            ws.chunks.assign(ws.buffer.data() + pos_, ws.end - pos_);
+            pos_ = ws.end;
+            ws.decoder.reset();
+        }
+    }
+
+    task<expected<std::string_view, std::error_code>> next() override {
+        if (failed_) {
+            co_return unexpected(failed_);
+        }
+        if (finished_) {
+            co_return std::string_view();
+        }
+        // Not `chunked_ ? co_await a() : co_await b()`: g++ 12 mis-compiles co_await inside
+        // a conditional expression.
+        if (chunked_) {
+            co_return co_await next_chunk();
+        }
+        co_return co_await next_fixed();
+    }
+
+    [[nodiscard]] bool finished() const noexcept override { return finished_; }
+    /// Where the next request starts in the read buffer (fixed-length bodies).
+    [[nodiscard]] std::size_t rest_begin() const noexcept { return pos_; }
+    [[nodiscard]] bool chunked() const noexcept { return chunked_; }
+    /// Drops the chunked input the last piece came from (it stays until the next call, as
+    /// the piece is a view into it): afterwards ws.chunks starts with the next request.
+    void release_consumed() noexcept {
+        c_.ws->chunks.erase(0, consumed_);
+        consumed_ = 0;
+    }
+
+  private:
+    task<expected<std::string_view, std::error_code>> next_fixed() {
+        working_set& ws = *c_.ws;
+        if (left_ == 0) {
+            finished_ = true;
+            co_return std::string_view();
+        }
+        if (pos_ < ws.end) {
+            const std::size_t take = std::min<std::uint64_t>(left_, ws.end - pos_);
+            const std::string_view piece(ws.buffer.data() + pos_, take);
+            pos_ += take;
+            left_ -= take;
+            co_return piece;
+        }
+        const std::size_t want = std::min<std::uint64_t>(left_, chunk_read_size);
+        ws.chunks.resize(want);
+        auto n = co_await read_piece(bytes_at(ws.chunks, 0, want));
+        if (!n) {
+            co_return unexpected(n.error());
+        }
+        left_ -= *n;
+        co_return std::string_view(ws.chunks.data(), *n);
+    }
+
+    task<expected<std::string_view, std::error_code>> next_chunk() {
+        working_set& ws = *c_.ws;
+        for (;;) {
+            release_consumed();
+            while (!ws.chunks.empty()) {
+                auto p = ws.decoder.decode(ws.chunks);
+                if (!p) {
+                    failed_ = make_error_code(p.error().code);
+                    co_return unexpected(failed_);
+                }
+                consumed_ = p->consumed;
+                if (ws.decoder.done()) {
+                    finished_ = true; // what follows `consumed_` is the next request
+                }
+                if (!p->data.empty() || finished_) {
+                    co_return p->data;
+                }
+                if (p->consumed == 0) {
+                    break; // needs more input
+                }
+                ws.chunks.erase(0, consumed_);
+                consumed_ = 0;
+            }
+            const std::size_t old = ws.chunks.size();
+            ws.chunks.resize(old + chunk_read_size);
+            auto n = co_await read_piece(bytes_at(ws.chunks, old, chunk_read_size));
+            ws.chunks.resize(old + (n ? *n : 0));
+            if (!n) {
+                co_return unexpected(n.error());
+            }
+        }
+    }
+
+    // One read from the socket, after writing what is batched. Fails on EOF and timeout.
+    task<io_result> read_piece(std::span<std::byte> room) {
+        if (!c_.ws->out.empty() && !co_await flush(c_)) {
+            failed_ = std::make_error_code(std::errc::broken_pipe);
+            co_return unexpected(failed_);
+        }
+        auto n = co_await c_.conn.read_some(room, steady_clock::now() + c_.options.body_timeout);
+        if (!n || *n == 0) {
+            failed_ = n ? std::make_error_code(std::errc::connection_aborted) : n.error();
+            co_return unexpected(failed_);
+        }
+        co_return n;
+    }
+
+    connection& c_;
+    std::size_t pos_;          // next unread byte of the body in ws.buffer (fixed length)
+    std::uint64_t left_ = 0;   // bytes of a fixed-length body not yet returned
+    std::size_t consumed_ = 0; // chunked input decoded by the last call, erased by the next
+    bool chunked_ = false;
+    bool finished_ = false;
+    std::error_code failed_;
+};
+
 // Calls the handler; an exception becomes a logged 500.
 task<response> call_handler(connection& c, request& req) {
     const request_head& head = req.head();
@@ -477,7 +618,14 @@ task<outcome> answer(connection& c, std::size_t head_length, std::stop_token ser
     ws.body.clear();
     std::size_t rest_begin = head_end; // where the next request starts in ws.buffer
     bool rest_in_chunks = false;
-    if (head.chunked) {
+    const bool stream = head.has_body() && c.options.stream_body && c.options.stream_body(head);
+    std::optional<streamed_body> source;
+    if (stream) {
+        source.emplace(c, head_end);
+    } else if (head.content_length.value_or(0) > c.options.limits.max_body) {
+        co_await fail(c, status::content_too_large, describe(http_errc::body_too_large));
+        co_return outcome::closed;
+    } else if (head.chunked) {
         ws.chunks.assign(ws.buffer.data() + head_end, buffered);
         rest_in_chunks = true;
         if (co_await read_chunked_body(c) == outcome::closed) {
@@ -496,9 +644,20 @@ task<outcome> answer(connection& c, std::size_t head_length, std::stop_token ser
 
     // The response. head's views stay valid: ws.buffer is untouched until it is answered.
     request req(head, ws.body, c.peer);
+    if (source) {
+        req.set_body_source(&*source);
+    }
     response r = co_await call_handler(c, req);
     const bool head_request = head.method == "HEAD";
     bool keep_alive = head.keep_alive;
+    if (source) {
+        // A body the handler did not read to the end cannot be skipped reliably: close after
+        // the response (linger_close drains a little so the peer still reads it).
+        keep_alive = keep_alive && source->finished();
+        source->release_consumed();
+        rest_in_chunks = source->chunked();
+        rest_begin = source->rest_begin();
+    }
     if (auto connection = r.find("Connection"); connection && lists_close(*connection)) {
         keep_alive = false;
     }
@@ -667,7 +826,7 @@ head_now read_head_now(connection& c, bool try_read, std::size_t& head_length) {
 // The frame of this coroutine is all an idle connection holds (with its socket): between
 // requests it waits for readability with no buffer, and the working set goes back to the
 // thread's spares.
-task<void> serve_connection(io::tcp_stream conn, const handler& h, server_options options,
+task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_options& options,
                             date_cache& dates) {
     connection c(conn, h, options, dates);
     c.peer = conn.peer_address().value_or(addr::socket_address{});

@@ -49,6 +49,23 @@ test_response to_test_response(const response& r, bool head_request) {
     return out;
 }
 
+// A body in memory handed out in pieces, as a streamed body arrives from a socket.
+class memory_source final : public body_source {
+  public:
+    memory_source(std::string_view body, std::size_t piece) noexcept
+        : rest_(body), piece_(piece == 0 ? 1 : piece) {}
+    task<expected<std::string_view, std::error_code>> next() override {
+        const std::string_view out = rest_.substr(0, piece_);
+        rest_.remove_prefix(out.size());
+        co_return out;
+    }
+    [[nodiscard]] bool finished() const noexcept override { return rest_.empty(); }
+
+  private:
+    std::string_view rest_;
+    std::size_t piece_;
+};
+
 test_response problem_of(status s, std::string_view detail) {
     return to_test_response(response::problem(s, detail), false);
 }
@@ -64,8 +81,11 @@ std::optional<std::string_view> test_response::header(std::string_view name) con
     return std::nullopt;
 }
 
-test_client::test_client(handler h, parser_limits limits)
-    : handler_(std::move(h)), limits_(limits) {
+test_client::test_client(handler h, parser_limits limits,
+                         std::function<bool(const request_head&)> stream_body,
+                         std::size_t piece_size)
+    : handler_(std::move(h)), limits_(limits), stream_body_(std::move(stream_body)),
+      piece_size_(piece_size) {
     auto l = io::loop::create();
     if (!l) {
         throw std::system_error(l.error(), "test_client: cannot create an event loop");
@@ -128,7 +148,12 @@ test_response test_client::send_raw(std::string_view text) {
         }
         body = std::string(rest.substr(0, *head.content_length));
     }
-    request r(head, body);
+    const bool stream = head.has_body() && stream_body_ && stream_body_(head);
+    memory_source source(body, piece_size_);
+    request r(head, stream ? std::string_view() : std::string_view(body));
+    if (stream) {
+        r.set_body_source(&source);
+    }
     const response out = loop_->block_on(call(handler_, r));
     return to_test_response(out, head.method == "HEAD");
 }

@@ -101,11 +101,6 @@ struct http_server::state {
         rejecting.fetch_sub(1, std::memory_order_relaxed);
     }
 
-    task<void> serve_one(io::tcp_stream conn, http::date_cache& dates) {
-        co_await http::serve_connection(std::move(conn), handler, config.connection, dates);
-        active.fetch_sub(1, std::memory_order_relaxed);
-    }
-
     task<void> accept_loop(io::tcp_listener listener, http::date_cache& dates) {
         io::loop& l = *io::loop::current();
         while (true) {
@@ -122,7 +117,7 @@ struct http_server::state {
                 }
                 stats.connections.fetch_add(1, std::memory_order_relaxed);
                 (void)c->set_nodelay(true);
-                l.spawn(serve_one(std::move(*c), dates));
+                l.spawn(http::serve_connection(std::move(*c), handler, config.connection, dates));
                 continue;
             }
             if (c.error() == std::errc::operation_canceled) {
@@ -192,6 +187,8 @@ http_server::http_server(http_server_config config, http::handler handler)
     : state_(std::make_unique<state>()) {
     state_->config = std::move(config);
     state_->handler = std::move(handler);
+    // serve_connection decrements it as each connection ends (no wrapper frame per connection).
+    state_->config.connection.open_connections = &state_->active;
 }
 
 http_server::~http_server() {

@@ -208,6 +208,35 @@ TEST(test_client, malformed_raw_requests_get_the_servers_status) {
     EXPECT_EQ(chunked.status, status::ok);
 }
 
+// Sums a streamed body: "<pieces> <bytes>".
+task<response> count_pieces(request& r) {
+    std::size_t pieces = 0;
+    std::size_t bytes = 0;
+    for (;;) {
+        auto piece = co_await r.read_body();
+        if (!piece) {
+            co_return response::problem(status::bad_request, piece.error().message());
+        }
+        if (piece->empty()) {
+            break;
+        }
+        ++pieces;
+        bytes += piece->size();
+    }
+    co_return response::text(status::ok, std::to_string(pieces) + " " + std::to_string(bytes));
+}
+
+TEST(router, streamed_routes_read_their_body_in_pieces) {
+    router app;
+    app.stream("POST", "/upload", count_pieces).post("/collected", count_pieces);
+    EXPECT_TRUE(app.stream_predicate());
+    test_client c(app.to_handler(), {}, app.stream_predicate(), 1000);
+    const std::string body(4500, 'x');
+    EXPECT_EQ(c.post("/upload", body).body, "5 4500");
+    EXPECT_EQ(c.post("/collected", body).body, "1 4500"); // read_body gives it whole
+    EXPECT_FALSE(router().stream_predicate());            // no streamed route: nothing to ask
+}
+
 TEST(request, query_and_form_decoding) {
     router app;
     app.post("/search", [](request& r) -> task<response> {

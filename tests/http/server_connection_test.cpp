@@ -55,7 +55,34 @@ constexpr std::string_view file_content = "file body, sent with sendfile\n";
 int g_file_fd = -1; // the /file route's descriptor (opened by the fixture)
 
 // The test handler: "<method> <target> <body length>", except for a few routes.
+// A streamed body (see streamed_bodies below): "streamed <bytes> <sum of bytes>".
+task<response> count_streamed(weft::http::request& req) {
+    if (req.target() == "/stream/ignore") {
+        co_return response::text(status::ok, "ignored");
+    }
+    std::uint64_t total = 0;
+    std::uint64_t sum = 0;
+    for (;;) {
+        auto piece = co_await req.read_body();
+        if (!piece) {
+            co_return response::problem(status::bad_request, piece.error().message());
+        }
+        if (piece->empty()) {
+            break;
+        }
+        total += piece->size();
+        for (const char ch : *piece) {
+            sum += static_cast<unsigned char>(ch);
+        }
+    }
+    co_return response::text(status::ok,
+                             "streamed " + std::to_string(total) + " " + std::to_string(sum));
+}
+
 task<response> test_handler(weft::http::request& req) {
+    if (req.streamed()) {
+        co_return co_await count_streamed(req);
+    }
     const request_head& head = req.head();
     const std::string_view body = req.body();
     if (head.target == "/throw") {
@@ -79,7 +106,7 @@ task<response> test_handler(weft::http::request& req) {
                                              " " + std::to_string(body.size()));
 }
 
-task<void> accept_loop(tcp_listener& l, const weft::http::handler& h, server_options o,
+task<void> accept_loop(tcp_listener& l, const weft::http::handler& h, const server_options& o,
                        date_cache& dates) {
     for (;;) {
         auto s = co_await l.accept();
@@ -223,7 +250,8 @@ class serve_connection_test : public testing_::loopback_test {
         auto l = tcp_listener::bind(the_loop(), testing_::address(testing_::loopback_v4));
         EXPECT_TRUE(l) << l.error().message();
         listener_ = std::move(*l);
-        the_loop().spawn(accept_loop(*listener_, handler_, o, dates_));
+        options_ = std::move(o);
+        the_loop().spawn(accept_loop(*listener_, handler_, options_, dates_));
         return listener_->local_address().value();
     }
 
@@ -233,6 +261,7 @@ class serve_connection_test : public testing_::loopback_test {
     }
 
     weft::http::handler handler_ = test_handler;
+    server_options options_; // the connections borrow it
     date_cache dates_;
     std::optional<tcp_listener> listener_;
 };
@@ -556,3 +585,111 @@ TEST_P(serve_connection_test, idle_keep_alive_connection_closes_quietly) {
 }
 
 } // namespace
+
+// --- streamed request bodies -----------------------------------------------------------------
+
+namespace streamed {
+
+// A body of `n` bytes of a repeating pattern, and the sum of its bytes.
+std::string body(std::size_t n) {
+    std::string out(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = static_cast<char>('a' + i % 26);
+    }
+    return out;
+}
+
+std::string expected_answer(const std::string& b) {
+    std::uint64_t sum = 0;
+    for (const char ch : b) {
+        sum += static_cast<unsigned char>(ch);
+    }
+    return "streamed " + std::to_string(b.size()) + " " + std::to_string(sum);
+}
+
+server_options options() {
+    server_options o;
+    o.limits.max_body = 64 * 1024; // collected bodies
+    o.max_streamed_body = 4 * 1024 * 1024;
+    o.stream_body = [](const request_head& h) { return h.target.starts_with("/stream"); };
+    return o;
+}
+
+} // namespace streamed
+
+TEST_P(serve_connection_test, streamed_bodies_may_exceed_the_collected_limit) {
+    const auto at = start(streamed::options());
+    const std::string big = streamed::body(1024 * 1024);
+    auto c =
+        run(at,
+            "POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(big.size()) +
+                "\r\n\r\n" + big + std::string(get_hello),
+            {false, false});
+    ASSERT_FALSE(c.error) << c.error.message();
+    ASSERT_EQ(c.responses.size(), 2U);
+    EXPECT_EQ(c.responses[0].body, streamed::expected_answer(big));
+    EXPECT_EQ(c.responses[1].body, "GET /hello 0"); // the pipelined request after the body
+}
+
+TEST_P(serve_connection_test, streamed_chunked_bodies_keep_the_next_request) {
+    const auto at = start(streamed::options());
+    const std::string big = streamed::body(300000);
+    std::string chunked = "POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t i = 0; i < big.size(); i += 10000) {
+        chunked += "2710;x=y\r\n" + big.substr(i, 10000) + "\r\n";
+    }
+    chunked += "0\r\nTrailer: t\r\n\r\n";
+    auto c = run(at, chunked + std::string(get_hello), {false, false});
+    ASSERT_FALSE(c.error) << c.error.message();
+    ASSERT_EQ(c.responses.size(), 2U);
+    EXPECT_EQ(c.responses[0].body, streamed::expected_answer(big));
+    EXPECT_EQ(c.responses[1].body, "GET /hello 0");
+}
+
+TEST_P(serve_connection_test, collected_bodies_keep_their_limit_when_streaming_is_larger) {
+    const auto at = start(streamed::options());
+    const std::string big = streamed::body(100 * 1024);
+    auto fixed =
+        run(at,
+            "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(big.size()) +
+                "\r\n\r\n" + big,
+            {false});
+    ASSERT_EQ(fixed.responses.size(), 1U);
+    EXPECT_EQ(fixed.responses[0].status, 413);
+    std::string chunked = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t i = 0; i < big.size(); i += 10000) {
+        chunked += "2710\r\n" + big.substr(i, 10000) + "\r\n";
+    }
+    auto c = run(at, chunked, {false});
+    ASSERT_EQ(c.responses.size(), 1U);
+    EXPECT_EQ(c.responses[0].status, 413);
+    // Past the streamed limit too.
+    auto huge =
+        run(at, "POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", {false});
+    ASSERT_EQ(huge.responses.size(), 1U);
+    EXPECT_EQ(huge.responses[0].status, 413);
+}
+
+TEST_P(serve_connection_test, a_streamed_body_left_unread_closes_after_the_response) {
+    const auto at = start(streamed::options());
+    const std::string big = streamed::body(200000);
+    auto c = run(at,
+                 "POST /stream/ignore HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                     std::to_string(big.size()) + "\r\n\r\n" + big.substr(0, 1000),
+                 {false}, true);
+    ASSERT_EQ(c.responses.size(), 1U);
+    EXPECT_EQ(c.responses[0].body, "ignored");
+    EXPECT_TRUE(c.responses[0].has("Connection: close"));
+    EXPECT_TRUE(c.closed);
+}
+
+TEST_P(serve_connection_test, a_malformed_streamed_chunk_reaches_the_handler_as_an_error) {
+    const auto at = start(streamed::options());
+    auto c = run(at,
+                 "POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "5\r\nhello\r\nzz\r\n",
+                 {false}, true);
+    ASSERT_EQ(c.responses.size(), 1U);
+    EXPECT_EQ(c.responses[0].status, 400);
+    EXPECT_TRUE(c.closed);
+}

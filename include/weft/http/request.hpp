@@ -7,10 +7,12 @@
 #include <weft/expected.hpp>
 #include <weft/http/form.hpp>
 #include <weft/http/request_parser.hpp>
+#include <weft/io/task.hpp>
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,19 @@ namespace weft::http {
 struct path_param {
     std::string_view name; ///< the name in the route pattern (lives as long as the router)
     std::string value;     ///< decoded
+};
+
+/// Where a streamed request body comes from (the connection, or a test). See
+/// `request::read_body`.
+class body_source {
+  public:
+    virtual ~body_source() = default;
+    /// The next piece of the body, valid until the next call; empty once the body is
+    /// complete. Errors: the body was malformed (an `http_errc`), took too long
+    /// (`errc::timed_out`), or the peer left.
+    virtual task<expected<std::string_view, std::error_code>> next() = 0;
+    /// Whether the whole body has been read.
+    [[nodiscard]] virtual bool finished() const noexcept = 0;
 };
 
 /// A request as handlers and middleware see it.
@@ -52,8 +67,18 @@ class request {
     /// The body decoded as a form, when Content-Type is application/x-www-form-urlencoded;
     /// an error at offset 0 naming the content type otherwise.
     [[nodiscard]] expected<form_data, form_error> form() const;
-    /// The collected body (de-chunked).
+    /// The collected body (de-chunked); "" when the body is streamed (see `streamed`).
     [[nodiscard]] std::string_view body() const noexcept { return body_; }
+    /// Whether the body is streamed: it is read piece by piece with `read_body` instead of
+    /// being collected before the handler runs (for routes added with `router::stream`).
+    [[nodiscard]] bool streamed() const noexcept { return source_ != nullptr; }
+    /// The next piece of the body, valid until the next call; empty at the end. Works for
+    /// both kinds: a collected body comes back whole on the first call. A handler that
+    /// returns before the end of a streamed body gets its connection closed after the
+    /// response (the rest is not read).
+    [[nodiscard]] task<expected<std::string_view, std::error_code>> read_body();
+    /// Makes the body streamed from `source` (the connection does this; tests may too).
+    void set_body_source(body_source* source) noexcept { source_ = source; }
     /// Whether Content-Type names the media type `media` ("application/json"), compared
     /// case-insensitively and ignoring parameters ("; charset=utf-8").
     [[nodiscard]] bool has_media_type(std::string_view media) const noexcept;
@@ -84,6 +109,8 @@ class request {
   private:
     const request_head* head_;
     std::string_view body_;
+    body_source* source_ = nullptr;
+    bool body_taken_ = false;
     addr::socket_address peer_;
     std::string_view route_;
     std::vector<path_param> params_;

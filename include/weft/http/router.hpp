@@ -4,6 +4,7 @@
 
 #include <weft/http/handler.hpp>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -47,6 +48,18 @@ class router {
     router& del(std::string_view pattern, handler h) {
         return route("DELETE", pattern, std::move(h));
     }
+
+    /// As `route`, but the request body is not collected first: the handler reads it piece
+    /// by piece with `request::read_body` (uploads larger than memory should hold). Takes
+    /// effect when the server is given `stream_predicate()` (server_options::stream_body).
+    router& stream(std::string_view method, std::string_view pattern, handler h);
+
+    /// Whether `head` is for a streamed route (it has a body, and its method and path match
+    /// a route added with `stream`).
+    [[nodiscard]] bool streams(const request_head& head) const;
+
+    /// `streams` as a predicate for server_options::stream_body; empty when no route streams.
+    [[nodiscard]] std::function<bool(const request_head&)> stream_predicate() const;
 
     /// Adds middleware around everything added so far and later (the first added runs first).
     router& use(middleware m);

@@ -10,7 +10,10 @@
 #include <weft/io/task.hpp>
 #include <weft/io/tcp.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string_view>
 
 namespace weft::http {
@@ -28,6 +31,14 @@ struct server_options {
     std::chrono::milliseconds keep_alive_timeout{75000};
     /// Longest wait for each response write (head, body or file) to finish; then close.
     std::chrono::milliseconds send_timeout{30000};
+    /// Which requests have their body streamed to the handler (`request::read_body`) rather
+    /// than collected first, e.g. `router::stream_predicate()`. Empty: every body is collected.
+    std::function<bool(const request_head&)> stream_body;
+    /// Largest streamed body (Content-Length or chunked total); 0 means `limits.max_body`.
+    /// Collected bodies keep `limits.max_body` (413) whatever this says.
+    std::uint64_t max_streamed_body = 0;
+    /// Decremented when the connection ends (a server's count of open connections), or null.
+    std::atomic<std::size_t>* open_connections = nullptr;
 };
 
 /// Serves HTTP/1.1 (and 1.0) requests on `conn` until the peer closes, a request asks to
@@ -40,9 +51,10 @@ struct server_options {
 /// connection is closed gracefully (shutdown, then unread input is drained for a moment) so
 /// the peer receives the last response before the FIN, not a reset.
 ///
-/// `h` and `dates` are the caller's and must outlive the returned task (typically they belong
-/// to the server, and `dates` to the loop's thread). Run the task on the loop that owns `conn`.
-task<void> serve_connection(io::tcp_stream conn, const handler& h, server_options options,
+/// `h`, `options` and `dates` are the caller's and must outlive the returned task (typically
+/// they belong to the server, and `dates` to the loop's thread); an idle connection holds
+/// nothing else but its socket. Run the task on the loop that owns `conn`.
+task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_options& options,
                             date_cache& dates);
 
 } // namespace weft::http

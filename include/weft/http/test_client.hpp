@@ -8,6 +8,7 @@
 #include <weft/http/response.hpp>
 #include <weft/io/loop.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,8 +39,12 @@ class test_client {
   public:
     using headers = std::vector<std::pair<std::string, std::string>>;
 
-    /// Throws std::system_error when no event loop can be created.
-    explicit test_client(handler h, parser_limits limits = {});
+    /// Throws std::system_error when no event loop can be created. Requests for which
+    /// `stream_body` is true (e.g. `router::stream_predicate()`) get their body streamed, in
+    /// pieces of at most `piece_size` bytes, as the server would.
+    explicit test_client(handler h, parser_limits limits = {},
+                         std::function<bool(const request_head&)> stream_body = {},
+                         std::size_t piece_size = 4096);
     ~test_client();
     test_client(const test_client&) = delete;
     test_client& operator=(const test_client&) = delete;
@@ -59,6 +64,8 @@ class test_client {
   private:
     handler handler_;
     parser_limits limits_;
+    std::function<bool(const request_head&)> stream_body_;
+    std::size_t piece_size_;
     std::unique_ptr<io::loop> loop_;
 };
 
