@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <limits>
 #include <optional>
 #include <random>
@@ -407,6 +409,46 @@ thread_local thread_caches caches;
 
 std::atomic<std::uint64_t> next_cache_id{1};
 
+// The monotonic clock at tick resolution (a few ms), which is plenty for a validity of about
+// a second and cheaper to read than steady_clock::now(); both count CLOCK_MONOTONIC.
+file_cache::clock::time_point coarse_now() noexcept {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return file_cache::clock::time_point(std::chrono::seconds(ts.tv_sec) +
+                                         std::chrono::nanoseconds(ts.tv_nsec));
+}
+
+// The safe path of a target that is already canonical: no '%' escapes, no backslash, no
+// control byte, and no empty, "." or ".." segment but a final empty one ("/docs/"). That is
+// what nearly every request looks like, and then make_safe_path would answer the same
+// without its per-segment copies; anything else goes to make_safe_path.
+std::optional<http::safe_path> canonical_path(std::string_view target) {
+    if (target.empty() || target.front() != '/') {
+        return std::nullopt;
+    }
+    std::size_t segment_start = 1;
+    for (std::size_t i = 1; i <= target.size(); ++i) {
+        const char c = i < target.size() ? target[i] : '/';
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '%' || c == '\\' || u < 0x20 || u == 0x7f) {
+            return std::nullopt;
+        }
+        if (c != '/') {
+            continue;
+        }
+        const std::string_view segment = target.substr(segment_start, i - segment_start);
+        if (segment == "." || segment == ".." || (segment.empty() && i != target.size())) {
+            return std::nullopt;
+        }
+        segment_start = i + 1;
+    }
+    http::safe_path out;
+    const bool directory = target.back() == '/';
+    out.relative.assign(target.substr(1, target.size() - 1 - (directory && target.size() > 1)));
+    out.directory = directory;
+    return out;
+}
+
 // The cache key of `path`'s representation: the relative path (never holding NUL), NUL,
 // 'd' or 'f' (a directory request or not), and the sibling's suffix. Built in a per-thread
 // buffer, so a lookup allocates nothing.
@@ -458,13 +500,18 @@ response static_files::respond(const http::request_head& head) const {
     // The path, also of an absolute-form target ("GET http://host/a HTTP/1.1", which a
     // server MUST accept: RFC 9112 §3.2.2).
     const std::string_view target = http::request(head, {}).path();
-    auto path = http::make_safe_path(target);
-    if (!path) {
-        return response::problem(status::bad_request, http::describe(path.error()));
+    auto safe = canonical_path(target);
+    if (!safe) {
+        auto decoded = http::make_safe_path(target);
+        if (!decoded) {
+            return response::problem(status::bad_request, http::describe(decoded.error()));
+        }
+        safe = std::move(*decoded);
     }
+    const http::safe_path* path = &*safe;
     const bool follow = options_.follow_symlinks;
     file_cache& cache = caches.of(cache_id_, alive_, options_.cache_entries);
-    const auto now = file_cache::clock::now();
+    const auto now = coarse_now();
     const file_cache::clock::duration valid = options_.cache_valid;
     const auto lookup = [&](std::string_view suffix) {
         return cache.get(cache_key(*path, suffix), now, valid, [&](const entry_ptr& previous) {

@@ -611,3 +611,30 @@ TEST_F(static_files_test, caches_of_instances_that_are_gone_are_dropped) {
     // Each new instance drops the caches of those destroyed before it: one left at most.
     EXPECT_LE(open_descriptors(), before + 3);
 }
+
+// Canonical targets take a shortcut past make_safe_path; every other spelling of the same
+// file must still reach it, and the refusals stay refusals.
+TEST_F(static_files_test, path_spellings) {
+    const std::pair<std::string_view, status> rows[] = {
+        {"/hello.txt", status::ok},
+        {"//hello.txt", status::ok},
+        {"/./hello.txt", status::ok},
+        {"/docs/./index.html", status::ok},
+        {"/docs//index.html", status::ok},
+        {"/hell%6F.txt", status::ok},
+        {"/docs/", status::ok},
+        {"/docs/.", status::ok},
+        {"/docs", status::moved_permanently},
+        {"/", status::forbidden}, // no index.html, listing off
+        {"/hello.txt/", status::ok},
+        {"/docs/..", status::forbidden}, // the root
+        {"/..", status::bad_request},
+        {"/a\\..\\hello.txt", status::bad_request},
+        {"/nothing", status::not_found},
+    };
+    for (const auto& [target, want] : rows) {
+        EXPECT_EQ(get(target).status(), want) << target;
+    }
+    EXPECT_EQ(body(get("/docs//index.html")), "<h1>docs</h1>\n");
+    EXPECT_EQ(body(get("/docs/")), "<h1>docs</h1>\n");
+}
