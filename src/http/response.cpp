@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 
 #include <unistd.h>
 
@@ -75,7 +76,22 @@ bool is_token(std::string_view s) noexcept {
 
 // Refusing every other control byte, CR, LF and NUL included, is what stops response
 // splitting.
+// Eight bytes at a time while none is below 0x20 or 0x7f (exact tests: no false negatives,
+// and a word they flag, HTAB for one, is left to the byte loop).
 bool is_field_value(std::string_view s) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    constexpr std::uint64_t highs = 0x8080808080808080u;
+    while (s.size() >= 8) {
+        std::uint64_t x = 0;
+        std::memcpy(&x, s.data(), sizeof x);
+        const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
+        const std::uint64_t del = x ^ (ones * 0x7f);
+        const std::uint64_t is_del = (del - ones) & ~del & highs;
+        if ((below_space | is_del) != 0) {
+            break;
+        }
+        s.remove_prefix(sizeof x);
+    }
     return all_of_class(s, field_bit);
 }
 
