@@ -637,6 +637,42 @@ response static_files::respond(const http::request_head& head) const {
                            static_cast<off_t>(offset));
     };
 
+    if (on_the_fly && file->has_content) {
+        // A small file is compressed once per thread and coding, and the copy is kept in the
+        // cache beside it (bounded with it): browsers ask for br or gzip on every request.
+        const auto compress_once = [&](const entry_ptr& previous) -> entry_ptr {
+            if (previous && previous->source == file) {
+                return previous;
+            }
+            auto e = std::make_shared<cached_file>();
+            e->source = file;
+            auto packed = http::compress(file->content, coding, http::default_level(coding));
+            if (packed) {
+                e->what = kind::regular;
+                e->has_content = true;
+                e->content = std::move(*packed);
+                e->size = e->content.size();
+            }
+            return e;
+        };
+        const std::string suffix = "~" + std::string(http::to_string(coding));
+        entry_ptr packed = cache.get(cache_key(*path, suffix), now, valid, compress_once);
+        if (packed->source != file) {
+            // The file changed since it was compressed: compress it again now.
+            packed = cache.get(cache_key(*path, suffix), now, file_cache::clock::duration::zero(),
+                               compress_once);
+        }
+        if (packed->what != kind::regular) {
+            // Still a correct answer: the identity representation, with its own validator.
+            r.set("ETag", identity_etag);
+            r.add("Accept-Ranges", "bytes");
+            r.set_body(file->content);
+            return r;
+        }
+        r.add("Content-Encoding", std::string(http::to_string(coding)));
+        r.set_body(packed->content);
+        return r;
+    }
     if (on_the_fly) {
         auto body = slice(0, size);
         if (!body) {

@@ -638,3 +638,30 @@ TEST_F(static_files_test, path_spellings) {
     EXPECT_EQ(body(get("/docs//index.html")), "<h1>docs</h1>\n");
     EXPECT_EQ(body(get("/docs/")), "<h1>docs</h1>\n");
 }
+
+// A small file's compressed copy is kept with it, and made again when the file changes.
+TEST_F(static_files_test, compressed_copies_follow_their_file) {
+    static_files_options o;
+    o.cache_valid = std::chrono::milliseconds(50);
+    const auto f = with(o);
+    for (const auto c : {content_coding::gzip, content_coding::br, content_coding::zstd}) {
+        const std::string accept = "Accept-Encoding: " + std::string(http::to_string(c));
+        const auto first = request(f, "/page.html", {accept});
+        const auto second = request(f, "/page.html", {accept});
+        EXPECT_EQ(body(second), body(first));
+        EXPECT_EQ(header(second, "ETag"), header(first, "ETag"));
+        EXPECT_EQ(http::decompress(body(second), c, 1 << 20).value(), text(5000));
+    }
+    const auto before = request(f, "/page.html", {"Accept-Encoding: gzip"});
+    write_file(root_ / "page.html", text(6000));
+    ::usleep(80 * 1000);
+    for (const auto c : {content_coding::gzip, content_coding::br, content_coding::zstd}) {
+        const std::string accept = "Accept-Encoding: " + std::string(http::to_string(c));
+        const auto r = request(f, "/page.html", {accept});
+        EXPECT_EQ(http::decompress(body(r), c, 1 << 20).value(), text(6000));
+        EXPECT_EQ(header(r, "ETag"),
+                  http::etag_for_coding(header(request(f, "/page.html"), "ETag"), c));
+    }
+    EXPECT_NE(header(request(f, "/page.html", {"Accept-Encoding: gzip"}), "ETag"),
+              header(before, "ETag"));
+}

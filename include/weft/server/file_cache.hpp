@@ -46,6 +46,9 @@ struct cached_file {
     std::string_view type;     ///< the media type (static storage: http::mime_type_for)
     bool has_content = false;  ///< `content` holds the whole file (small files)
     std::string content;       ///< the whole file when `has_content`: served with no syscall
+    /// For an entry derived from another (a compressed copy of a small file): that entry. The
+    /// copy is current only while the cache still holds this very entry for the file.
+    std::shared_ptr<const cached_file> source;
 
     /// Whether `o` is the same file, unchanged: same inode, size, mtime and ctime.
     [[nodiscard]] bool same_file(const cached_file& o) const noexcept;
