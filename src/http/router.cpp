@@ -108,32 +108,35 @@ struct match_result {
 };
 
 // Depth-first: literal, then parameter, then wildcard; the first complete match wins.
-bool match(const node& n, const std::vector<std::string_view>& segments, std::size_t i,
-           std::string_view path, match_result& out) {
-    if (i == segments.size()) {
+// `pos` is where the current segment of `path` starts, npos past the last one: segments are
+// found as the walk goes, so matching allocates nothing (unless a parameter is captured).
+bool match(const node& n, std::string_view path, std::size_t pos, match_result& out) {
+    if (pos == std::string_view::npos) {
         if (n.here) {
             out.found = n.here.get();
             return true;
         }
         return false;
     }
-    const std::string_view seg = segments[i];
+    const auto slash = path.find('/', pos);
+    const std::string_view seg =
+        path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    const std::size_t next = slash == std::string_view::npos ? slash : slash + 1;
     for (const auto& [literal, child] : n.literals) {
-        if (literal_matches(literal, seg) && match(*child, segments, i + 1, path, out)) {
+        if (literal_matches(literal, seg) && match(*child, path, next, out)) {
             return true;
         }
     }
     if (n.param_child && !seg.empty()) {
         out.raw_params.emplace_back(n.param_name, seg);
-        if (match(*n.param_child, segments, i + 1, path, out)) {
+        if (match(*n.param_child, path, next, out)) {
             return true;
         }
         out.raw_params.pop_back();
     }
     if (n.wildcard) {
         // The rest of the raw path from this segment on, slashes and all.
-        const auto begin = static_cast<std::size_t>(seg.data() - path.data());
-        out.raw_params.emplace_back(n.wildcard_name, path.substr(begin));
+        out.raw_params.emplace_back(n.wildcard_name, path.substr(pos));
         out.found = n.wildcard.get();
         return true;
     }
@@ -266,9 +269,8 @@ struct router::impl {
         if (path.empty() || path.front() != '/') {
             return ready(response::problem(status::bad_request, "the target is not a path"));
         }
-        const auto segments = split_path(path);
         match_result m;
-        if (!match(root, segments, 0, path, m)) {
+        if (!match(root, path, 1, m)) {
             return not_found(r);
         }
         const handler* h = m.found->find(r.method());

@@ -408,3 +408,32 @@ TEST(body_view, only_when_a_body_is_sent) {
 }
 
 } // namespace
+
+// Every byte value at every offset of a long value (the validator reads 8 bytes at a time):
+// allowed exactly when it is HTAB, SP, visible or obs-text; likewise in a name, exactly tchar.
+TEST(serialize_head, validates_every_byte_at_every_offset) {
+    const auto allowed_in_value = [](int b) { return b == '\t' || (b >= 0x20 && b != 0x7f); };
+    const auto tchar = [](int b) {
+        const bool alnum =
+            (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+        constexpr std::string_view punct = "!#$%&'*+-.^_`|~";
+        return alnum || (b != 0 && punct.find(static_cast<char>(b)) != std::string_view::npos);
+    };
+    for (int b = 0; b < 256; ++b) {
+        for (std::size_t at = 0; at < 21; ++at) {
+            std::string value(21, 'v');
+            value[at] = static_cast<char>(b);
+            auto r = response::empty(status::ok);
+            r.add("X", value);
+            std::string out;
+            EXPECT_EQ(serialize_head(r, opts(), out).has_value(), allowed_in_value(b))
+                << "byte " << b << " at " << at;
+        }
+        std::string name = "X-Name";
+        name[3] = static_cast<char>(b);
+        auto r = response::empty(status::ok);
+        r.add(name, "v");
+        std::string out;
+        EXPECT_EQ(serialize_head(r, opts(), out).has_value(), tchar(b)) << "name byte " << b;
+    }
+}

@@ -2,6 +2,7 @@
 #include <weft/http/request_parser.hpp>
 #include <weft/server/static_files.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -475,4 +476,192 @@ TEST_F(static_files_test, follow_symlinks) {
     EXPECT_EQ(r.status(), status::bad_request);
     r = request(f, "/%2e%2e/outside.txt");
     EXPECT_EQ(r.status(), status::bad_request);
+}
+
+// ---- the open-file cache --------------------------------------------------------------------
+
+namespace {
+
+std::size_t open_descriptors() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd")) {
+        ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+TEST_F(static_files_test, cache_trusts_a_file_while_valid) {
+    static_files_options o;
+    o.cache_valid = std::chrono::hours(1);
+    const auto f = with(o);
+    EXPECT_EQ(body(request(f, "/hello.txt")), "Hello, world\n");
+    write_file(root_ / "hello.txt", "changed\n");
+    EXPECT_EQ(body(request(f, "/hello.txt")), "Hello, world\n"); // no syscall: the cached copy
+    fs::remove(root_ / "hello.txt");
+    EXPECT_EQ(request(f, "/hello.txt").status(), status::ok);
+    // Another instance (another root, or options) has caches of its own.
+    EXPECT_EQ(request(with(o), "/hello.txt").status(), status::not_found);
+}
+
+TEST_F(static_files_test, cache_sees_changes_after_the_validity_window) {
+    static_files_options o;
+    o.cache_valid = std::chrono::milliseconds(50);
+    const auto f = with(o);
+    const auto wait = [] { ::usleep(80 * 1000); };
+    auto r = request(f, "/hello.txt");
+    const std::string etag = header(r, "ETag");
+    EXPECT_EQ(body(r), "Hello, world\n");
+    (void)request(f, "/big.bin");
+    (void)request(f, "/nothing.txt");
+
+    // Rewritten in place (same inode, new mtime and size).
+    write_file(root_ / "hello.txt", "changed in place\n");
+    // Replaced by rename (a new inode), as editors and deploy tools do.
+    write_file(root_ / "big.tmp", pattern(50000));
+    fs::rename(root_ / "big.tmp", root_ / "big.bin");
+    // Created where a 404 was.
+    write_file(root_ / "nothing.txt", "now here\n");
+    wait();
+    r = request(f, "/hello.txt");
+    EXPECT_EQ(body(r), "changed in place\n");
+    EXPECT_NE(header(r, "ETag"), etag);
+    r = request(f, "/hello.txt", {"If-None-Match: " + etag});
+    EXPECT_EQ(r.status(), status::ok); // the old validator no longer matches
+    r = request(f, "/big.bin");
+    ASSERT_NE(r.body_file(), nullptr);
+    EXPECT_EQ(r.body_file()->length, 50000u);
+    EXPECT_EQ(body(r), pattern(50000));
+    EXPECT_EQ(body(request(f, "/nothing.txt")), "now here\n");
+
+    // Deleted: 404 once the window has passed.
+    fs::remove(root_ / "hello.txt");
+    wait();
+    EXPECT_EQ(request(f, "/hello.txt").status(), status::not_found);
+
+    // A symlink swapped to leave the root is refused again (the revalidation reopens
+    // beneath the root).
+    (void)request(f, "/inside");
+    fs::remove(root_ / "inside");
+    fs::create_symlink(base_ / "outside.txt", root_ / "inside");
+    wait();
+    r = request(f, "/inside");
+    EXPECT_EQ(r.status(), status::forbidden);
+    EXPECT_EQ(body(r).find("outside the root"), std::string::npos);
+
+    // A precompressed sibling that appears is used; one that goes away is not.
+    write_file(root_ / "page.html.br", "pretend-brotli");
+    (void)request(f, "/page.html", {"Accept-Encoding: br"});
+    fs::remove(root_ / "page.html.br");
+    wait();
+    r = request(f, "/page.html", {"Accept-Encoding: br"});
+    EXPECT_EQ(http::decompress(body(r), content_coding::br, 1 << 20).value(), text(5000));
+}
+
+TEST_F(static_files_test, cache_off_opens_every_time) {
+    static_files_options o;
+    o.cache_entries = 0;
+    const auto f = with(o);
+    EXPECT_EQ(body(request(f, "/hello.txt")), "Hello, world\n");
+    write_file(root_ / "hello.txt", "changed\n");
+    EXPECT_EQ(body(request(f, "/hello.txt")), "changed\n");
+}
+
+TEST_F(static_files_test, cache_is_bounded) {
+    static_files_options o;
+    o.cache_entries = 8;
+    const auto f = with(o);
+    fs::create_directory(root_ / "many");
+    for (int i = 0; i < 100; ++i) {
+        write_file(root_ / "many" / (std::to_string(i) + ".bin"), pattern(20000 + i));
+    }
+    (void)request(f, "/hello.txt");
+    const std::size_t before = open_descriptors();
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 100; ++i) {
+            const auto r = request(f, "/many/" + std::to_string(i) + ".bin");
+            ASSERT_EQ(r.status(), status::ok);
+            ASSERT_NE(r.body_file(), nullptr);
+            EXPECT_EQ(body(r), pattern(20000 + i)) << i;
+        }
+    }
+    // At most the bound stays open (the cache held one file already).
+    EXPECT_LE(open_descriptors(), before + 8);
+}
+
+TEST_F(static_files_test, a_response_keeps_its_file_open_after_eviction) {
+    static_files_options o;
+    o.cache_entries = 1;
+    const auto f = with(o);
+    const auto big = request(f, "/big.bin");
+    ASSERT_NE(big.body_file(), nullptr);
+    (void)request(f, "/large.txt"); // evicts big.bin
+    (void)request(f, "/hello.txt");
+    EXPECT_EQ(body(big), pattern(100000));
+}
+
+TEST_F(static_files_test, caches_of_instances_that_are_gone_are_dropped) {
+    const std::size_t before = open_descriptors();
+    for (int i = 0; i < 20; ++i) {
+        const auto f = with({});
+        (void)request(f, "/big.bin");
+        (void)request(f, "/large.txt");
+    }
+    // Each new instance drops the caches of those destroyed before it: one left at most.
+    EXPECT_LE(open_descriptors(), before + 3);
+}
+
+// Canonical targets take a shortcut past make_safe_path; every other spelling of the same
+// file must still reach it, and the refusals stay refusals.
+TEST_F(static_files_test, path_spellings) {
+    const std::pair<std::string_view, status> rows[] = {
+        {"/hello.txt", status::ok},
+        {"//hello.txt", status::ok},
+        {"/./hello.txt", status::ok},
+        {"/docs/./index.html", status::ok},
+        {"/docs//index.html", status::ok},
+        {"/hell%6F.txt", status::ok},
+        {"/docs/", status::ok},
+        {"/docs/.", status::ok},
+        {"/docs", status::moved_permanently},
+        {"/", status::forbidden}, // no index.html, listing off
+        {"/hello.txt/", status::ok},
+        {"/docs/..", status::forbidden}, // the root
+        {"/..", status::bad_request},
+        {"/a\\..\\hello.txt", status::bad_request},
+        {"/nothing", status::not_found},
+    };
+    for (const auto& [target, want] : rows) {
+        EXPECT_EQ(get(target).status(), want) << target;
+    }
+    EXPECT_EQ(body(get("/docs//index.html")), "<h1>docs</h1>\n");
+    EXPECT_EQ(body(get("/docs/")), "<h1>docs</h1>\n");
+}
+
+// A small file's compressed copy is kept with it, and made again when the file changes.
+TEST_F(static_files_test, compressed_copies_follow_their_file) {
+    static_files_options o;
+    o.cache_valid = std::chrono::milliseconds(50);
+    const auto f = with(o);
+    for (const auto c : {content_coding::gzip, content_coding::br, content_coding::zstd}) {
+        const std::string accept = "Accept-Encoding: " + std::string(http::to_string(c));
+        const auto first = request(f, "/page.html", {accept});
+        const auto second = request(f, "/page.html", {accept});
+        EXPECT_EQ(body(second), body(first));
+        EXPECT_EQ(header(second, "ETag"), header(first, "ETag"));
+        EXPECT_EQ(http::decompress(body(second), c, 1 << 20).value(), text(5000));
+    }
+    const auto before = request(f, "/page.html", {"Accept-Encoding: gzip"});
+    write_file(root_ / "page.html", text(6000));
+    ::usleep(80 * 1000);
+    for (const auto c : {content_coding::gzip, content_coding::br, content_coding::zstd}) {
+        const std::string accept = "Accept-Encoding: " + std::string(http::to_string(c));
+        const auto r = request(f, "/page.html", {accept});
+        EXPECT_EQ(http::decompress(body(r), c, 1 << 20).value(), text(6000));
+        EXPECT_EQ(header(r, "ETag"),
+                  http::etag_for_coding(header(request(f, "/page.html"), "ETag"), c));
+    }
+    EXPECT_NE(header(request(f, "/page.html", {"Accept-Encoding: gzip"}), "ETag"),
+              header(before, "ETag"));
 }

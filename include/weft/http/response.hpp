@@ -5,8 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -120,6 +120,15 @@ class response {
         body_ = file;
         file_owner_ = std::make_shared<const owned_fd>(file.fd);
     }
+    /// Makes the body `file`, whose descriptor `owner` holds: the response keeps a share of
+    /// it, so the descriptor stays open until the response (and every other holder, e.g. an
+    /// open-file cache) is gone. `owner->get()` must be `file.fd`.
+    void set_shared_file(file_range file, std::shared_ptr<const owned_fd> owner) noexcept {
+        body_ = file;
+        file_owner_ = std::move(owner);
+    }
+    /// Reserves room for `n` headers, so that adding them does not reallocate.
+    void reserve_headers(std::size_t n) { headers_.reserve(n); }
     /// Removes the body.
     void clear_body() noexcept { body_ = std::monostate{}; }
 

@@ -4,7 +4,10 @@
 #include <weft/http/request_parser.hpp>
 #include <weft/http/response.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -30,6 +33,13 @@ struct static_files_options {
     /// followed wherever they point (nginx's default, `disable_symlinks off`); the request
     /// path itself still cannot climb out with "..".
     bool follow_symlinks = false;
+    /// The open-file cache (file_cache), one per thread: how many files each thread keeps
+    /// open, with their validators and, up to 16 KiB, their content (0: no cache; every
+    /// request opens, stats and reads its file).
+    std::size_t cache_entries = 1024;
+    /// How long a cached file is trusted before it is opened and compared again (nginx's
+    /// open_file_cache_valid): a file changed or removed on disk is seen within this time.
+    std::chrono::milliseconds cache_valid{1000};
 };
 
 /// Serves the files under one directory, as nginx's static module does: GET and HEAD,
@@ -42,6 +52,8 @@ struct static_files_options {
 /// "..", "%2e%2e", "%2f", NUL → 400) and then opened with openat2(RESOLVE_BENEATH), so a
 /// symlink is refused too (403) unless `follow_symlinks`. Bodies of more than 16 KiB that are
 /// not compressed go out with sendfile.
+/// Files are kept open in a per-thread cache (see static_files_options::cache_entries), so a
+/// small file costs no syscall at all while it is fresh.
 /// Immutable after open(): one instance can serve every thread.
 class static_files {
   public:
@@ -53,17 +65,21 @@ class static_files {
     ~static_files();
 
     /// The response for `head` (never throws for a bad request: it answers 4xx).
-    /// Thread-safe: it reads only the root descriptor and the options.
+    /// Thread-safe: it reads the root descriptor and the options, and uses the calling
+    /// thread's open-file cache.
     [[nodiscard]] http::response respond(const http::request_head& head) const;
 
     /// The options given to open().
     [[nodiscard]] const static_files_options& options() const noexcept { return options_; }
 
   private:
-    static_files(int root_fd, static_files_options options) noexcept
-        : root_fd_(root_fd), options_(options) {}
+    static_files(int root_fd, static_files_options options);
     int root_fd_ = -1;
     static_files_options options_;
+    // Names this instance's cache in each thread's registry; the caches of an instance that
+    // is gone are dropped when the thread next meets a new instance (`alive_` expired).
+    std::uint64_t cache_id_ = 0;
+    std::shared_ptr<const int> alive_;
 };
 
 } // namespace weft::server
