@@ -326,9 +326,8 @@ bool router::streams(const request_head& head) const {
     if (path.empty() || path.front() != '/') {
         return false;
     }
-    const auto segments = split_path(path);
     match_result m;
-    if (!match(i.root, segments, 0, path, m)) {
+    if (!match(i.root, path, 1, m)) {
         return false;
     }
     const auto& s = m.found->streamed;
