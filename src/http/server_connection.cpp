@@ -176,6 +176,7 @@ struct connection {
     date_cache& dates;
     addr::socket_address peer;
     std::unique_ptr<working_set> ws;
+    bool nodelay = false; // TCP_NODELAY set (once the connection is kept alive)
 
     working_set& busy() {
         if (!ws) {
@@ -669,12 +670,26 @@ task<outcome> answer(connection& c, std::size_t head_length, std::stop_token ser
     opts.keep_alive = keep_alive;
     opts.http10 = head.version == http_version::http_1_0;
     opts.date = c.dates.now();
+    if (keep_alive && !c.nodelay) {
+        c.nodelay = true;
+        (void)c.conn.set_nodelay(true); // kept alive: small responses must not wait (nginx)
+    }
     if (!co_await put_response(c, r, opts)) {
         co_return outcome::closed;
     }
     if (!keep_alive) {
+        // The client asked to close and nothing of it is left unread: no lingering needed
+        // (nginx lingers only when input may follow). Anything else may still be arriving,
+        // and closing over unread input would reset the connection under the response.
+        const bool nothing_follows = !head.keep_alive && !ws.full_read &&
+                                     (!source || source->finished()) &&
+                                     (rest_in_chunks ? ws.chunks.empty() : rest_begin == ws.end);
         if (co_await flush(c)) {
-            co_await linger_close(c.conn);
+            if (nothing_follows) {
+                c.conn.close();
+            } else {
+                co_await linger_close(c.conn);
+            }
         }
         co_return outcome::closed;
     }
@@ -828,14 +843,25 @@ head_now read_head_now(connection& c, bool try_read, std::size_t& head_length) {
 // thread's spares.
 task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_options& options,
                             date_cache& dates) {
+    addr::socket_address peer = conn.peer_address().value_or(addr::socket_address{});
+    return serve_connection(std::move(conn), peer, h, options, dates);
+}
+
+task<void> serve_connection(io::tcp_stream conn, addr::socket_address peer, const handler& h,
+                            const server_options& options, date_cache& dates) {
     connection c(conn, h, options, dates);
-    c.peer = conn.peer_address().value_or(addr::socket_address{});
+    c.peer = peer;
     const std::stop_token server_stop = co_await this_stop_token();
     std::optional<time_point> first_deadline = steady_clock::now() + options.header_timeout;
+    // A new connection's request is usually queued by the time it is served: read it at once
+    // rather than first waiting for readability.
+    bool fresh = true;
     for (;;) {
         const bool buffered = c.ws && c.ws->has_input();
         const bool more_queued = c.ws && c.ws->full_read;
-        if (!buffered && !more_queued) {
+        if (fresh) {
+            fresh = false;
+        } else if (!buffered && !more_queued) {
             // Nothing to answer: write the batch, let go of the buffers, wait for the next
             // request with nothing held.
             if (c.ws && !c.ws->out.empty() && !co_await flush(c)) {

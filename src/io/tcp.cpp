@@ -280,8 +280,8 @@ expected<void, std::error_code> tcp_stream::set_keepalive(bool on, int idle_s, i
     return handle_.set_option(IPPROTO_TCP, TCP_KEEPCNT, count);
 }
 
-accept_awaiter::accept_awaiter(loop& owner, int fd) noexcept
-    : loop_(&owner), inner_(owner, operation::make(operation::kind::accept, fd)) {}
+accept_awaiter::accept_awaiter(loop& owner, int fd, addr::socket_address* peer) noexcept
+    : loop_(&owner), peer_out_(peer), inner_(owner, operation::make(operation::kind::accept, fd)) {}
 
 void accept_awaiter::prepare() noexcept {
     peer_length_ = sizeof peer_;
@@ -293,6 +293,10 @@ expected<tcp_stream, std::error_code> accept_awaiter::await_resume() noexcept {
     auto fd = inner_.await_resume();
     if (!fd) {
         return unexpected(fd.error());
+    }
+    if (peer_out_ != nullptr) {
+        *peer_out_ =
+            addr::socket_address::from_sockaddr(reinterpret_cast<sockaddr*>(&peer_), peer_length_);
     }
     return tcp_stream(socket_handle(*loop_, static_cast<int>(*fd)));
 }

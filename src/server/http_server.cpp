@@ -103,8 +103,9 @@ struct http_server::state {
 
     task<void> accept_loop(io::tcp_listener listener, http::date_cache& dates) {
         io::loop& l = *io::loop::current();
+        addr::socket_address peer;
         while (true) {
-            auto c = co_await listener.accept();
+            auto c = co_await listener.accept(peer);
             if (c) {
                 if (active.fetch_add(1, std::memory_order_relaxed) >= config.max_connections) {
                     active.fetch_sub(1, std::memory_order_relaxed);
@@ -116,8 +117,9 @@ struct http_server::state {
                     continue;
                 }
                 stats.connections.fetch_add(1, std::memory_order_relaxed);
-                (void)c->set_nodelay(true);
-                l.spawn(http::serve_connection(std::move(*c), handler, config.connection, dates));
+                // TCP_NODELAY is set by serve_connection once it keeps the connection alive.
+                l.spawn(
+                    http::serve_connection(std::move(*c), peer, handler, config.connection, dates));
                 continue;
             }
             if (c.error() == std::errc::operation_canceled) {
