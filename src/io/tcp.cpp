@@ -153,9 +153,12 @@ task<expected<std::size_t, std::error_code>> tcp_stream::write_all(std::span<con
                 co_return total;
             }
         }
-        operation op = operation::make(operation::kind::sendv, handle_.get());
-        op.iov = iov.data() + first;
-        op.iovcnt = static_cast<int>(count - first);
+        // sendmsg with the msghdr in this frame: io_uring reads it after submission.
+        msghdr m{};
+        m.msg_iov = iov.data() + first;
+        m.msg_iovlen = count - first;
+        operation op = operation::make(operation::kind::sendmsg, handle_.get());
+        op.msg = &m;
         auto n = co_await op_awaiter(handle_.owner(), op);
         if (!n) {
             co_return unexpected(n.error());
