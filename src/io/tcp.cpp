@@ -335,6 +335,11 @@ tcp_listener::bind(loop& owner, const addr::socket_address& at, const listen_opt
             return unexpected(r.error());
         }
     }
+    if (options.defer_accept_s > 0) {
+        if (auto r = h.set_option(IPPROTO_TCP, TCP_DEFER_ACCEPT, options.defer_accept_s); !r) {
+            return unexpected(r.error());
+        }
+    }
     if (ss.ss_family == AF_INET6 && options.v6_only) {
         if (auto r = h.set_option(IPPROTO_IPV6, IPV6_V6ONLY, *options.v6_only ? 1 : 0); !r) {
             return unexpected(r.error());

@@ -27,6 +27,10 @@ struct listen_options {
     /// IPV6_V6ONLY on an IPv6 listener; nullopt keeps the system default. false on "[::]"
     /// makes a dual-stack listener that also accepts IPv4 (as ::ffff:a.b.c.d).
     std::optional<bool> v6_only;
+    /// TCP_DEFER_ACCEPT, in seconds (0: off): a connection is handed to accept only once its
+    /// first data has arrived (or after about this long), so a server reading at once finds
+    /// its request there and never waits for readability (h2o and nginx `deferred`).
+    int defer_accept_s = 0;
 };
 
 /// A TCP connection: reads, writes (gather too), shutdown, options. Move-only; owned by
