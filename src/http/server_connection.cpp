@@ -911,17 +911,19 @@ task<void> serve_connection(io::tcp_stream conn, addr::socket_address peer, cons
     std::optional<time_point> first_deadline = steady_clock::now() + options.header_timeout;
     // A new connection's request is usually queued by the time it is served (the listener
     // defers accepting until it is): read it at once rather than first wait for readability.
-    if (co_await serve_ready(c, co_await this_stop_token(), first_deadline) == outcome::closed) {
-        co_return;
-    }
+    // One call site of each await keeps the frame (all an idle connection holds) small.
+    bool wait = false;
     for (;;) {
-        // Wait for the next request with nothing held.
-        c.idle();
-        auto ready = co_await conn.wait_readable(
-            first_deadline.value_or(steady_clock::now() + options.keep_alive_timeout));
-        if (!ready) {
-            co_return; // idle timeout, reset or stop: just close
+        if (wait) {
+            // Wait for the next request with nothing held.
+            c.idle();
+            auto ready = co_await conn.wait_readable(
+                first_deadline.value_or(steady_clock::now() + options.keep_alive_timeout));
+            if (!ready) {
+                co_return; // idle timeout, reset or stop: just close
+            }
         }
+        wait = true;
         if (co_await serve_ready(c, co_await this_stop_token(), first_deadline) ==
             outcome::closed) {
             co_return;
