@@ -158,9 +158,9 @@ std::vector<std::unique_ptr<working_set>>* spares() {
 // Everything one connection keeps, idle or not: references into serve_connection's frame,
 // and the working set while busy.
 struct connection {
-    connection(io::tcp_stream& c, const handler& handler_fn, const server_options& o,
-               date_cache& d) noexcept
-        : conn(c), h(handler_fn), options(o), dates(d) {}
+    connection(io::tcp_stream& c, const addr::socket_address& p, const handler& handler_fn,
+               const server_options& o, date_cache& d) noexcept
+        : conn(c), peer(p), h(handler_fn), options(o), dates(d) {}
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
     ~connection() {
@@ -171,11 +171,12 @@ struct connection {
     }
 
     io::tcp_stream& conn;
+    const addr::socket_address& peer;
     const handler& h;
     const server_options& options;
     date_cache& dates;
-    addr::socket_address peer;
     std::unique_ptr<working_set> ws;
+    bool nodelay = false; // TCP_NODELAY set (once the connection is kept alive)
 
     working_set& busy() {
         if (!ws) {
@@ -669,12 +670,26 @@ task<outcome> answer(connection& c, std::size_t head_length, std::stop_token ser
     opts.keep_alive = keep_alive;
     opts.http10 = head.version == http_version::http_1_0;
     opts.date = c.dates.now();
+    if (keep_alive && !c.nodelay) {
+        c.nodelay = true;
+        (void)c.conn.set_nodelay(true); // kept alive: small responses must not wait (nginx)
+    }
     if (!co_await put_response(c, r, opts)) {
         co_return outcome::closed;
     }
     if (!keep_alive) {
+        // The client asked to close and nothing of it is left unread: no lingering needed
+        // (nginx lingers only when input may follow). Anything else may still be arriving,
+        // and closing over unread input would reset the connection under the response.
+        const bool nothing_follows = !head.keep_alive && !ws.full_read &&
+                                     (!source || source->finished()) &&
+                                     (rest_in_chunks ? ws.chunks.empty() : rest_begin == ws.end);
         if (co_await flush(c)) {
-            co_await linger_close(c.conn);
+            if (nothing_follows) {
+                c.conn.close();
+            } else {
+                co_await linger_close(c.conn);
+            }
         }
         co_return outcome::closed;
     }
@@ -828,19 +843,79 @@ head_now read_head_now(connection& c, bool try_read, std::size_t& head_length) {
 // thread's spares.
 task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_options& options,
                             date_cache& dates) {
-    connection c(conn, h, options, dates);
-    c.peer = conn.peer_address().value_or(addr::socket_address{});
-    const std::stop_token server_stop = co_await this_stop_token();
-    std::optional<time_point> first_deadline = steady_clock::now() + options.header_timeout;
+    addr::socket_address peer = conn.peer_address().value_or(addr::socket_address{});
+    return serve_connection(std::move(conn), peer, h, options, dates);
+}
+
+// Serves requests while input is at hand: the fast path first, then the coroutine path.
+// @returns `ready` once nothing is left to answer and the batch has been written (the
+// connection may wait with nothing held), `closed` when it must be dropped. Everything a
+// request needs lives here and in the working set, not in serve_connection's frame, which is
+// all an idle connection keeps.
+task<outcome> serve_ready(connection& c, std::stop_token server_stop,
+                          std::optional<time_point>& first_deadline) {
+    bool try_read = true;
     for (;;) {
-        const bool buffered = c.ws && c.ws->has_input();
-        const bool more_queued = c.ws && c.ws->full_read;
-        if (!buffered && !more_queued) {
-            // Nothing to answer: write the batch, let go of the buffers, wait for the next
-            // request with nothing held.
-            if (c.ws && !c.ws->out.empty() && !co_await flush(c)) {
-                co_return;
+        std::size_t head_length = 0;
+        const head_now found = read_head_now(c, try_read, head_length);
+        if (found == head_now::nothing) {
+            // Readable, yet nothing to read (or the last full read was all): wait.
+            if (!c.ws->out.empty() && !co_await flush(c)) {
+                co_return outcome::closed;
             }
+            co_return outcome::ready;
+        }
+        if (found == head_now::closed) {
+            if (c.ws && !c.ws->out.empty()) {
+                (void)co_await flush(c);
+            }
+            co_return outcome::closed;
+        }
+        if (found == head_now::need_more) {
+            auto length = co_await read_head(c, first_deadline);
+            if (!length) {
+                co_return outcome::closed;
+            }
+            head_length = *length;
+        }
+        first_deadline.reset();
+        if (co_await await_with_token(answer(c, head_length, server_stop), std::stop_token()) ==
+            outcome::closed) {
+            co_return outcome::closed;
+        }
+        if (c.ws->out.size() >= batch_limit && !co_await flush(c)) {
+            co_return outcome::closed;
+        }
+        if (server_stop.stop_requested()) {
+            if (!c.ws->out.empty()) {
+                (void)co_await flush(c);
+            }
+            co_return outcome::closed;
+        }
+        const bool buffered = c.ws->has_input();
+        const bool more_queued = c.ws->full_read;
+        if (!buffered && !more_queued) {
+            // Nothing to answer: write the batch; the caller lets go of the buffers.
+            if (!c.ws->out.empty() && !co_await flush(c)) {
+                co_return outcome::closed;
+            }
+            co_return outcome::ready;
+        }
+        try_read = !buffered || more_queued;
+    }
+}
+
+task<void> serve_connection(io::tcp_stream conn, addr::socket_address peer, const handler& h,
+                            const server_options& options, date_cache& dates) {
+    connection c(conn, peer, h, options, dates);
+    std::optional<time_point> first_deadline = steady_clock::now() + options.header_timeout;
+    // A new connection's request is usually queued by the time it is served (the listener
+    // defers accepting until it is): read it at once rather than first wait for readability.
+    // One call site of each await keeps the frame (all an idle connection holds) small.
+    bool wait = false;
+    for (;;) {
+        if (wait) {
+            // Wait for the next request with nothing held.
             c.idle();
             auto ready = co_await conn.wait_readable(
                 first_deadline.value_or(steady_clock::now() + options.keep_alive_timeout));
@@ -848,36 +923,9 @@ task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_
                 co_return; // idle timeout, reset or stop: just close
             }
         }
-        std::size_t head_length = 0;
-        const head_now found = read_head_now(c, !buffered || more_queued, head_length);
-        if (found == head_now::nothing) {
-            continue; // readable, yet nothing to read (or the last full read was all): wait
-        }
-        if (found == head_now::closed) {
-            if (c.ws && !c.ws->out.empty()) {
-                (void)co_await flush(c);
-            }
-            co_return;
-        }
-        if (found == head_now::need_more) {
-            auto length = co_await read_head(c, first_deadline);
-            if (!length) {
-                co_return;
-            }
-            head_length = *length;
-        }
-        first_deadline.reset();
-        if (co_await await_with_token(answer(c, head_length, server_stop), std::stop_token()) ==
+        wait = true;
+        if (co_await serve_ready(c, co_await this_stop_token(), first_deadline) ==
             outcome::closed) {
-            co_return;
-        }
-        if (c.ws->out.size() >= batch_limit && !co_await flush(c)) {
-            co_return;
-        }
-        if (server_stop.stop_requested()) {
-            if (!c.ws->out.empty()) {
-                (void)co_await flush(c);
-            }
             co_return;
         }
     }

@@ -47,11 +47,13 @@ long perform(operation& op) noexcept {
         case operation::kind::readv:
             r = errno_result(::readv(op.fd, op.iov, op.iovcnt));
             break;
-        case operation::kind::sendv:
-            op.gather.msg_iov = const_cast<iovec*>(op.iov);
-            op.gather.msg_iovlen = static_cast<std::size_t>(op.iovcnt);
-            r = errno_result(::sendmsg(op.fd, &op.gather, op.msg_flags | MSG_NOSIGNAL));
+        case operation::kind::sendv: {
+            msghdr m{};
+            m.msg_iov = const_cast<iovec*>(op.iov);
+            m.msg_iovlen = static_cast<std::size_t>(op.iovcnt);
+            r = errno_result(::sendmsg(op.fd, &m, op.msg_flags | MSG_NOSIGNAL));
             break;
+        }
         case operation::kind::recvmsg:
             r = errno_result(::recvmsg(op.fd, op.msg, 0));
             break;

@@ -153,9 +153,12 @@ task<expected<std::size_t, std::error_code>> tcp_stream::write_all(std::span<con
                 co_return total;
             }
         }
-        operation op = operation::make(operation::kind::sendv, handle_.get());
-        op.iov = iov.data() + first;
-        op.iovcnt = static_cast<int>(count - first);
+        // sendmsg with the msghdr in this frame: io_uring reads it after submission.
+        msghdr m{};
+        m.msg_iov = iov.data() + first;
+        m.msg_iovlen = count - first;
+        operation op = operation::make(operation::kind::sendmsg, handle_.get());
+        op.msg = &m;
         auto n = co_await op_awaiter(handle_.owner(), op);
         if (!n) {
             co_return unexpected(n.error());
@@ -280,8 +283,8 @@ expected<void, std::error_code> tcp_stream::set_keepalive(bool on, int idle_s, i
     return handle_.set_option(IPPROTO_TCP, TCP_KEEPCNT, count);
 }
 
-accept_awaiter::accept_awaiter(loop& owner, int fd) noexcept
-    : loop_(&owner), inner_(owner, operation::make(operation::kind::accept, fd)) {}
+accept_awaiter::accept_awaiter(loop& owner, int fd, addr::socket_address* peer) noexcept
+    : loop_(&owner), peer_out_(peer), inner_(owner, operation::make(operation::kind::accept, fd)) {}
 
 void accept_awaiter::prepare() noexcept {
     peer_length_ = sizeof peer_;
@@ -293,6 +296,10 @@ expected<tcp_stream, std::error_code> accept_awaiter::await_resume() noexcept {
     auto fd = inner_.await_resume();
     if (!fd) {
         return unexpected(fd.error());
+    }
+    if (peer_out_ != nullptr) {
+        *peer_out_ =
+            addr::socket_address::from_sockaddr(reinterpret_cast<sockaddr*>(&peer_), peer_length_);
     }
     return tcp_stream(socket_handle(*loop_, static_cast<int>(*fd)));
 }
@@ -325,6 +332,11 @@ tcp_listener::bind(loop& owner, const addr::socket_address& at, const listen_opt
     }
     if (options.reuse_port) {
         if (auto r = h.set_option(SOL_SOCKET, SO_REUSEPORT, 1); !r) {
+            return unexpected(r.error());
+        }
+    }
+    if (options.defer_accept_s > 0) {
+        if (auto r = h.set_option(IPPROTO_TCP, TCP_DEFER_ACCEPT, options.defer_accept_s); !r) {
             return unexpected(r.error());
         }
     }

@@ -62,10 +62,8 @@ class uring_backend final : public backend {
                                   static_cast<std::uint64_t>(-1));
             break;
         case operation::kind::sendv:
-            op.gather = {};
-            op.gather.msg_iov = const_cast<iovec*>(op.iov);
-            op.gather.msg_iovlen = static_cast<std::size_t>(op.iovcnt);
-            ::io_uring_prep_sendmsg(sqe, op.fd, &op.gather, op.msg_flags | MSG_NOSIGNAL);
+            // No msghdr to hand the kernel (see operation): wait for room, then send now.
+            ::io_uring_prep_poll_add(sqe, op.fd, POLLOUT);
             break;
         case operation::kind::recvmsg:
             ::io_uring_prep_recvmsg(sqe, op.fd, op.msg, 0);
@@ -147,6 +145,13 @@ class uring_backend final : public backend {
                 const bool is_poll =
                     op->op == operation::kind::poll_in || op->op == operation::kind::poll_out;
                 op->result = is_poll && batch[i].res > 0 ? 0 : batch[i].res;
+                if (op->op == operation::kind::sendv && batch[i].res >= 0) {
+                    op->result = weft::detail::try_socket_now(*op);
+                    if (op->result == -EAGAIN) {
+                        (void)submit(*op); // the room went to someone else: wait again
+                        continue;
+                    }
+                }
                 loop_.complete(*op);
             }
         }

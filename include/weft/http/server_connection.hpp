@@ -49,12 +49,17 @@ struct server_options {
 /// 501, 505) as a problem document and `Connection: close`. `Expect: 100-continue` gets an
 /// interim `100 Continue` before the body is read. HEAD responses carry no body. The
 /// connection is closed gracefully (shutdown, then unread input is drained for a moment) so
-/// the peer receives the last response before the FIN, not a reset.
+/// the peer receives the last response before the FIN, not a reset; when the client itself
+/// asked to close and sent nothing more, it is just closed (nginx's `lingering_close on`).
+/// TCP_NODELAY is set once a connection is kept alive after a response.
 ///
 /// `h`, `options` and `dates` are the caller's and must outlive the returned task (typically
 /// they belong to the server, and `dates` to the loop's thread); an idle connection holds
 /// nothing else but its socket. Run the task on the loop that owns `conn`.
 task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_options& options,
                             date_cache& dates);
+/// serve_connection with the peer's address already known (from accept): no getpeername.
+task<void> serve_connection(io::tcp_stream conn, addr::socket_address peer, const handler& h,
+                            const server_options& options, date_cache& dates);
 
 } // namespace weft::http

@@ -53,9 +53,10 @@ struct operation {
     /// Resumed once when the operation completes.
     std::coroutine_handle<> waiter;
 
-    /// Backend bookkeeping: the msghdr of a sendv (io_uring reads it after submission),
-    /// the fd's wait list and connect progress (epoll).
-    msghdr gather{};
+    /// Backend bookkeeping: the fd's wait list and connect progress (epoll). io_uring would
+    /// read a sendv's msghdr after submission, and an operation has no room for one: there a
+    /// sendv waits for POLLOUT, then sends at once (tcp_stream::write_all uses sendmsg with
+    /// the msghdr in its own frame instead).
     operation* next_waiting = nullptr;
     bool waiting = false;
     bool started = false;

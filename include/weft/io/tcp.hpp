@@ -27,6 +27,10 @@ struct listen_options {
     /// IPV6_V6ONLY on an IPv6 listener; nullopt keeps the system default. false on "[::]"
     /// makes a dual-stack listener that also accepts IPv4 (as ::ffff:a.b.c.d).
     std::optional<bool> v6_only;
+    /// TCP_DEFER_ACCEPT, in seconds (0: off): a connection is handed to accept only once its
+    /// first data has arrived (or after about this long), so a server reading at once finds
+    /// its request there and never waits for readability (h2o and nginx `deferred`).
+    int defer_accept_s = 0;
 };
 
 /// A TCP connection: reads, writes (gather too), shutdown, options. Move-only; owned by
@@ -103,7 +107,9 @@ class tcp_stream {
 /// Awaits one accepted connection; yields expected<tcp_stream, error_code>.
 class accept_awaiter {
   public:
-    accept_awaiter(loop& owner, int fd) noexcept;
+    /// `peer`, when given, receives the connection's address (from accept4 itself: no
+    /// getpeername) when the accept succeeds.
+    accept_awaiter(loop& owner, int fd, addr::socket_address* peer = nullptr) noexcept;
     bool await_ready() const noexcept { return false; }
     template <class P> bool await_suspend(std::coroutine_handle<P> h) {
         prepare();
@@ -114,6 +120,7 @@ class accept_awaiter {
   private:
     void prepare() noexcept;
     loop* loop_;
+    addr::socket_address* peer_out_;
     sockaddr_storage peer_{};
     socklen_t peer_length_ = sizeof(sockaddr_storage);
     op_awaiter inner_;
@@ -135,6 +142,10 @@ class tcp_listener {
     /// stays usable: back off and accept again once descriptors are freed.
     [[nodiscard]] accept_awaiter accept() noexcept {
         return accept_awaiter(handle_.owner(), handle_.get());
+    }
+    /// accept(), also storing the peer's address in `peer` (which must outlive the co_await).
+    [[nodiscard]] accept_awaiter accept(addr::socket_address& peer) noexcept {
+        return accept_awaiter(handle_.owner(), handle_.get(), &peer);
     }
 
     [[nodiscard]] expected<addr::socket_address, std::error_code> local_address() const {
