@@ -45,6 +45,22 @@ class builtin_site(unittest.TestCase):
         self.assertIn("served", rest)
 
 
+    def test_status_counts_api_requests_too(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            s = server("--demo-db", os.path.join(tmp, "notes.db"))
+            try:
+                r, _ = s.get("/api/notes")
+                self.assertEqual(r.status, 200)
+                r, _ = s.get("/api/notes/999")
+                self.assertEqual(r.status, 404)
+                r, body = s.get("/status.json")
+                # The two API requests are counted; /status.json itself is counted once answered.
+                self.assertIn(b'"requests":2,', body)
+            finally:
+                rc, _ = s.stop()
+            self.assertEqual(rc, 0)
+
+
 class static_root(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
