@@ -35,17 +35,25 @@ struct operation {
     }
 
     kind op = kind::read;
+    /// Backend bookkeeping (see next_waiting).
+    bool waiting = false;
+    bool started = false;
     int fd = -1;
-    void* buffer = nullptr;
-    std::size_t length = 0;
-    const iovec* iov = nullptr;
-    int iovcnt = 0;
     /// Extra flags for send and sendv (MSG_MORE); MSG_NOSIGNAL is always added.
     int msg_flags = 0;
-    msghdr* msg = nullptr;
-    sockaddr* addr = nullptr;
-    socklen_t* addr_length_out = nullptr;
-    socklen_t addr_length = 0;
+    // The arguments of each kind overlap: only those of `op` are ever set or read.
+    union {
+        void* buffer = nullptr; ///< read, send
+        const iovec* iov;       ///< readv, sendv
+        msghdr* msg;            ///< recvmsg, sendmsg
+        sockaddr* addr;         ///< accept, connect
+    };
+    union {
+        std::size_t length = 0;     ///< read, send
+        int iovcnt;                 ///< readv, sendv
+        socklen_t* addr_length_out; ///< accept
+        socklen_t addr_length;      ///< connect
+    };
 
     /// The result: >= 0 on success (bytes, or the new descriptor), -errno on failure,
     /// -ECANCELED when cancelled.
@@ -53,13 +61,11 @@ struct operation {
     /// Resumed once when the operation completes.
     std::coroutine_handle<> waiter;
 
-    /// Backend bookkeeping: the fd's wait list and connect progress (epoll). io_uring would
-    /// read a sendv's msghdr after submission, and an operation has no room for one: there a
-    /// sendv waits for POLLOUT, then sends at once (tcp_stream::write_all uses sendmsg with
-    /// the msghdr in its own frame instead).
+    /// Backend bookkeeping (with waiting and started): the fd's wait list and connect
+    /// progress (epoll). io_uring would read a sendv's msghdr after submission, and an operation
+    /// has no room for one: there a sendv waits for POLLOUT, then sends at once
+    /// (tcp_stream::write_all uses sendmsg with the msghdr in its own frame instead).
     operation* next_waiting = nullptr;
-    bool waiting = false;
-    bool started = false;
 };
 
 } // namespace weft::io
