@@ -15,29 +15,6 @@ thread_local loop* current_loop = nullptr;
 
 } // namespace
 
-// A coroutine that owns a spawned task: it logs what escapes and frees itself at the end.
-// Its promise carries the stop token, which the awaited task inherits.
-struct detached {
-    struct promise_type {
-        template <class... Args>
-        explicit promise_type(loop&, task<void>&, std::stop_token& stop, Args&...) noexcept
-            : stop_(stop) {}
-        detached get_return_object() noexcept {
-            return {std::coroutine_handle<promise_type>::from_promise(*this)};
-        }
-        std::suspend_always initial_suspend() const noexcept { return {}; }
-        std::suspend_never final_suspend() const noexcept { return {}; }
-        void return_void() const noexcept {}
-        // The body catches everything; reaching here would be a bug in this file.
-        void unhandled_exception() const noexcept { std::terminate(); }
-        [[nodiscard]] const std::stop_token& stop_token() const noexcept { return stop_; }
-
-      private:
-        std::stop_token stop_;
-    };
-    std::coroutine_handle<promise_type> handle;
-};
-
 std::string_view to_string(backend_kind k) noexcept {
     return k == backend_kind::uring ? "uring" : "epoll";
 }
@@ -74,7 +51,7 @@ expected<std::unique_ptr<loop>, std::error_code> loop::create(std::optional<back
 
 loop::~loop() {
     // Frames still queued belong to tasks that never ran to completion; the tasks own
-    // them (or the detached wrapper does), so only the queue is dropped here.
+    // them (or, spawned, themselves), so only the queue is dropped here.
     ready_.clear();
 }
 
@@ -86,21 +63,26 @@ void loop::spawn(task<void> t) {
     spawn(std::move(t), stop_source_.get_token());
 }
 
-detached loop::run_detached(loop& l, task<void> inner, std::stop_token stop) {
-    (void)stop; // reaches `inner` through the promise (see detached::promise_type)
-    try {
-        co_await std::move(inner);
-    } catch (const std::exception& e) {
-        fmt::print(stderr, "weft: a spawned task failed: {}\n", e.what());
-    } catch (...) {
-        fmt::print(stderr, "weft: a spawned task failed with a non-standard exception\n");
-    }
-    --l.spawned_;
+void loop::spawn(task<void> t, std::stop_token stop) {
+    // Set once, before any detached task can end (each was spawned first).
+    static const bool hooked = (detail::detached_task_ended = &spawned_ended, true);
+    (void)hooked;
+    ++spawned_;
+    post(t.detach(std::move(stop)));
 }
 
-void loop::spawn(task<void> t, std::stop_token stop) {
-    ++spawned_;
-    post(run_detached(*this, std::move(t), std::move(stop)).handle);
+// A spawned task has finished (on its loop's thread): log what escaped it, count it gone.
+void loop::spawned_ended(std::exception_ptr failure) noexcept {
+    if (failure) {
+        try {
+            std::rethrow_exception(failure);
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "weft: a spawned task failed: {}\n", e.what());
+        } catch (...) {
+            fmt::print(stderr, "weft: a spawned task failed with a non-standard exception\n");
+        }
+    }
+    --current_loop->spawned_;
 }
 
 void loop::stop() noexcept {

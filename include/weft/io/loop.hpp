@@ -19,7 +19,6 @@
 
 namespace weft::io {
 
-struct detached;
 using steady_clock = std::chrono::steady_clock;
 
 /// A timer waiting in a loop's heap; lives in the sleeping coroutine's frame.
@@ -93,7 +92,7 @@ class loop {
 
   private:
     loop() = default;
-    static detached run_detached(loop& l, task<void> inner, std::stop_token stop);
+    static void spawned_ended(std::exception_ptr failure) noexcept;
     void run_until_impl(bool (*done)(void*), void* ctx);
     template <class F> void run_until(F&& done) {
         run_until_impl([](void* c) { return (*static_cast<F*>(c))(); }, &done);

@@ -13,6 +13,10 @@ template <class T = void> class task;
 
 namespace detail {
 
+/// Called when a detached task (see task::detach) finishes, with what escaped it (null if
+/// nothing): io::loop sets it for loop::spawn. A pointer, so tasks need not link the loop.
+inline void (*detached_task_ended)(std::exception_ptr) noexcept = nullptr;
+
 /// What every task's promise holds besides its result: who to resume when it finishes,
 /// the stop token it inherited from its awaiter, and an escaped exception.
 class task_promise_base {
@@ -21,8 +25,15 @@ class task_promise_base {
         bool await_ready() const noexcept { return false; }
         template <class P>
         std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) const noexcept {
+            task_promise_base& p = h.promise();
+            if (!p.continuation_) {
+                // Detached: nobody awaits the result, so the task reports and frees itself.
+                detached_task_ended(std::move(p.exception_));
+                h.destroy();
+                return std::noop_coroutine();
+            }
             // Symmetric transfer: the awaiter resumes without growing the stack.
-            return h.promise().continuation_;
+            return p.continuation_;
         }
         void await_resume() const noexcept {}
     };
@@ -141,6 +152,14 @@ template <class T> class [[nodiscard]] task {
         h_.promise().set_stop_token(std::move(token));
         h_.promise().set_continuation(continuation);
         return h_;
+    }
+    /// Lets go of the task to run detached (loop::spawn): starting it with `token` is left
+    /// to the caller, which resumes the handle; the frame frees itself when it finishes and
+    /// hands what escaped to detail::detached_task_ended (which must be set).
+    handle_type detach(std::stop_token token) noexcept {
+        h_.promise().set_stop_token(std::move(token));
+        h_.promise().set_continuation({});
+        return std::exchange(h_, {});
     }
     /// The result of a finished task (rethrows its exception). Precondition: done().
     T result() { return h_.promise().take(); }
