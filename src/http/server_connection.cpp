@@ -31,6 +31,8 @@ namespace {
 
 using io::steady_clock;
 using time_point = steady_clock::time_point;
+// "No deadline" where an optional<time_point> would cost a connection's frame 8 bytes more.
+constexpr time_point no_deadline = time_point::max();
 
 constexpr std::size_t initial_buffer = 4 * 1024; // read buffer of a request head
 constexpr std::size_t buffer_slack = 1024;       // past max_header_bytes, for the parser's 431
@@ -155,28 +157,36 @@ std::vector<std::unique_ptr<working_set>>* spares() {
     return &list.items;
 }
 
-// Everything one connection keeps, idle or not: references into serve_connection's frame,
-// and the working set while busy.
+// Everything one connection keeps, idle or not: its socket and peer, references to what the
+// server shares, and the working set while busy. It is the only parameter of
+// run_connection, so its frame holds each of these once.
 struct connection {
-    connection(io::tcp_stream& c, const addr::socket_address& p, const handler& handler_fn,
+    connection(io::tcp_stream c, const addr::socket_address& p, const handler& handler_fn,
                const server_options& o, date_cache& d) noexcept
-        : conn(c), peer(p), h(handler_fn), options(o), dates(d) {}
+        : conn(std::move(c)), peer(p), h(handler_fn), options(o), dates(d) {}
+    // Moved once, into run_connection's frame; only the moved-to one counts the connection.
+    connection(connection&& other) noexcept
+        : conn(std::move(other.conn)), peer(other.peer), h(other.h), options(other.options),
+          dates(other.dates), ws(std::move(other.ws)), nodelay(other.nodelay),
+          counted(std::exchange(other.counted, false)) {}
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
+    connection& operator=(connection&&) = delete;
     ~connection() {
         idle();
-        if (options.open_connections != nullptr) {
+        if (counted && options.open_connections != nullptr) {
             options.open_connections->fetch_sub(1, std::memory_order_relaxed);
         }
     }
 
-    io::tcp_stream& conn;
-    const addr::socket_address& peer;
+    io::tcp_stream conn;
+    addr::socket_address peer;
     const handler& h;
     const server_options& options;
     date_cache& dates;
     std::unique_ptr<working_set> ws;
     bool nodelay = false; // TCP_NODELAY set (once the connection is kept alive)
+    bool counted = true;  // decrements options.open_connections when destroyed
 
     working_set& busy() {
         if (!ws) {
@@ -852,8 +862,7 @@ task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_
 // connection may wait with nothing held), `closed` when it must be dropped. Everything a
 // request needs lives here and in the working set, not in serve_connection's frame, which is
 // all an idle connection keeps.
-task<outcome> serve_ready(connection& c, std::stop_token server_stop,
-                          std::optional<time_point>& first_deadline) {
+task<outcome> serve_ready(connection& c, std::stop_token server_stop, time_point& first_deadline) {
     bool try_read = true;
     for (;;) {
         std::size_t head_length = 0;
@@ -872,13 +881,15 @@ task<outcome> serve_ready(connection& c, std::stop_token server_stop,
             co_return outcome::closed;
         }
         if (found == head_now::need_more) {
-            auto length = co_await read_head(c, first_deadline);
+            auto length = co_await read_head(c, first_deadline == no_deadline
+                                                    ? std::nullopt
+                                                    : std::optional<time_point>(first_deadline));
             if (!length) {
                 co_return outcome::closed;
             }
             head_length = *length;
         }
-        first_deadline.reset();
+        first_deadline = no_deadline;
         if (co_await await_with_token(answer(c, head_length, server_stop), std::stop_token()) ==
             outcome::closed) {
             co_return outcome::closed;
@@ -905,30 +916,38 @@ task<outcome> serve_ready(connection& c, std::stop_token server_stop,
     }
 }
 
-task<void> serve_connection(io::tcp_stream conn, addr::socket_address peer, const handler& h,
-                            const server_options& options, date_cache& dates) {
-    connection c(conn, peer, h, options, dates);
-    std::optional<time_point> first_deadline = steady_clock::now() + options.header_timeout;
+// When waiting for the next request ends: the first request's deadline while it is due,
+// else the keep-alive timeout from now. Out of line, so that the temporaries of working it
+// out are not kept in run_connection's frame.
+time_point idle_deadline(const connection& c, time_point first_deadline) noexcept {
+    return first_deadline != no_deadline ? first_deadline
+                                         : steady_clock::now() + c.options.keep_alive_timeout;
+}
+
+// The coroutine behind serve_connection: `c` is its only parameter (see connection).
+task<void> run_connection(connection c) {
+    // The first request's head is due by its deadline; later ones have none (no_deadline).
+    time_point first_deadline = steady_clock::now() + c.options.header_timeout;
     // A new connection's request is usually queued by the time it is served (the listener
     // defers accepting until it is): read it at once rather than first wait for readability.
     // One call site of each await keeps the frame (all an idle connection holds) small.
-    bool wait = false;
     for (;;) {
-        if (wait) {
-            // Wait for the next request with nothing held.
-            c.idle();
-            auto ready = co_await conn.wait_readable(
-                first_deadline.value_or(steady_clock::now() + options.keep_alive_timeout));
-            if (!ready) {
-                co_return; // idle timeout, reset or stop: just close
-            }
-        }
-        wait = true;
         if (co_await serve_ready(c, co_await this_stop_token(), first_deadline) ==
             outcome::closed) {
             co_return;
         }
+        // Wait for the next request with nothing held.
+        c.idle();
+        auto ready = co_await c.conn.wait_readable(idle_deadline(c, first_deadline));
+        if (!ready) {
+            co_return; // idle timeout, reset or stop: just close
+        }
     }
+}
+
+task<void> serve_connection(io::tcp_stream conn, addr::socket_address peer, const handler& h,
+                            const server_options& options, date_cache& dates) {
+    return run_connection(connection(std::move(conn), peer, h, options, dates));
 }
 
 } // namespace weft::http
