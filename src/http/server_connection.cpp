@@ -848,9 +848,9 @@ head_now read_head_now(connection& c, bool try_read, std::size_t& head_length) {
 // or half-sent connection just closes). Once a head is complete, the request is answered
 // under an empty token, so a stop never cuts a response short; its own timeouts bound it.
 //
-// The frame of this coroutine is all an idle connection holds (with its socket): between
-// requests it waits for readability with no buffer, and the working set goes back to the
-// thread's spares.
+// The frame of its coroutine (run_connection, spawned without a wrapper) is all an idle
+// connection holds (with its socket): between requests it waits for readability with no
+// buffer, and the working set goes back to the thread's spares.
 task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_options& options,
                             date_cache& dates) {
     addr::socket_address peer = conn.peer_address().value_or(addr::socket_address{});
@@ -860,7 +860,7 @@ task<void> serve_connection(io::tcp_stream conn, const handler& h, const server_
 // Serves requests while input is at hand: the fast path first, then the coroutine path.
 // @returns `ready` once nothing is left to answer and the batch has been written (the
 // connection may wait with nothing held), `closed` when it must be dropped. Everything a
-// request needs lives here and in the working set, not in serve_connection's frame, which is
+// request needs lives here and in the working set, not in run_connection's frame, which is
 // all an idle connection keeps.
 task<outcome> serve_ready(connection& c, std::stop_token server_stop, time_point& first_deadline) {
     bool try_read = true;

@@ -5,6 +5,9 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -78,6 +81,46 @@ TEST_P(loop_test, read_completes_when_data_arrives) {
     the_loop().backend().forget(p[0]);
     ::close(p[0]);
     ::close(p[1]);
+}
+
+task<void> finish_later(bool& finished) {
+    (void)co_await weft::io::sleep_for(1ms);
+    finished = true;
+}
+task<void> fail_later() {
+    (void)co_await weft::io::sleep_for(1ms);
+    throw std::runtime_error("boom");
+}
+
+TEST_P(loop_test, spawned_tasks_free_themselves_and_log_what_escapes) {
+    bool finished = false;
+    the_loop().spawn(finish_later(finished));
+    the_loop().spawn(fail_later());
+    EXPECT_EQ(the_loop().spawned(), 2u);
+    ::testing::internal::CaptureStderr();
+    the_loop().finish_spawned();
+    const std::string logged = ::testing::internal::GetCapturedStderr();
+    EXPECT_TRUE(finished);
+    EXPECT_EQ(the_loop().spawned(), 0u);
+    EXPECT_NE(logged.find("weft: a spawned task failed: boom"), std::string::npos) << logged;
+}
+
+task<void> sleep_until_stopped(bool& cancelled) {
+    cancelled = !co_await weft::io::sleep_for(10s);
+}
+task<void> stop_later(std::stop_source& stop) {
+    (void)co_await weft::io::sleep_for(1ms);
+    stop.request_stop();
+}
+
+TEST_P(loop_test, spawned_task_watches_the_given_stop_token) {
+    std::stop_source stop;
+    bool cancelled = false;
+    the_loop().spawn(sleep_until_stopped(cancelled), stop.get_token());
+    the_loop().spawn(stop_later(stop));
+    the_loop().finish_spawned();
+    EXPECT_TRUE(cancelled);
+    EXPECT_EQ(the_loop().spawned(), 0u);
 }
 
 } // namespace
