@@ -387,21 +387,30 @@ task<io_result> read_more(connection& c, time_point deadline) {
 }
 
 // Reads the rest of a Content-Length body straight into ws.body.
+// One read of a collected body, bounded by the body timeout. @returns the bytes read, or
+// nullopt when the connection is done: the peer left, or it was too slow (answered 408).
+task<std::optional<std::size_t>> read_body_bytes(connection& c, std::span<std::byte> room) {
+    auto n = co_await c.conn.read_some(room, steady_clock::now() + c.options.body_timeout);
+    if (!n) {
+        if (is_timeout(n.error())) {
+            co_await fail(c, status::request_timeout, "the request body took too long");
+        }
+        co_return std::nullopt;
+    }
+    if (*n == 0) {
+        co_return std::nullopt;
+    }
+    co_return *n;
+}
+
 task<outcome> read_fixed_body(connection& c, std::size_t got) {
     working_set& ws = *c.ws;
     if (got < ws.body.size() && !ws.out.empty() && !co_await flush(c)) {
         co_return outcome::closed;
     }
     while (got < ws.body.size()) {
-        auto n = co_await c.conn.read_some(bytes_at(ws.body, got, ws.body.size() - got),
-                                           steady_clock::now() + c.options.body_timeout);
+        auto n = co_await read_body_bytes(c, bytes_at(ws.body, got, ws.body.size() - got));
         if (!n) {
-            if (is_timeout(n.error())) {
-                co_await fail(c, status::request_timeout, "the request body took too long");
-            }
-            co_return outcome::closed;
-        }
-        if (*n == 0) {
             co_return outcome::closed;
         }
         got += *n;
@@ -442,16 +451,9 @@ task<outcome> read_chunked_body(connection& c) {
         }
         const std::size_t old = ws.chunks.size();
         ws.chunks.resize(old + chunk_read_size);
-        auto n = co_await c.conn.read_some(bytes_at(ws.chunks, old, chunk_read_size),
-                                           steady_clock::now() + c.options.body_timeout);
-        ws.chunks.resize(old + (n ? *n : 0));
+        auto n = co_await read_body_bytes(c, bytes_at(ws.chunks, old, chunk_read_size));
+        ws.chunks.resize(old + n.value_or(0));
         if (!n) {
-            if (is_timeout(n.error())) {
-                co_await fail(c, status::request_timeout, "the request body took too long");
-            }
-            co_return outcome::closed;
-        }
-        if (*n == 0) {
             co_return outcome::closed;
         }
     }

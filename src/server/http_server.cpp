@@ -60,12 +60,6 @@ bool port_in_use(const addr::socket_address& at) noexcept {
     return in_use;
 }
 
-// One read as a task, so with_timeout can bound it.
-task<expected<std::size_t, std::error_code>> read_some_of(io::tcp_stream& s,
-                                                          std::span<std::byte> buf) {
-    co_return co_await s.read_some(buf);
-}
-
 } // namespace
 
 struct http_server::state {
@@ -97,7 +91,8 @@ struct http_server::state {
         (void)conn.shutdown(SHUT_WR);
         // Read what the client sent, so closing does not reset the connection under the 503.
         std::array<std::byte, 2048> sink{};
-        (void)co_await with_timeout(std::chrono::milliseconds(500), read_some_of(conn, sink));
+        (void)co_await conn.read_some(sink,
+                                      io::steady_clock::now() + std::chrono::milliseconds(500));
         rejecting.fetch_sub(1, std::memory_order_relaxed);
     }
 
