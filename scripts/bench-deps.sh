@@ -18,29 +18,13 @@ wrk apache2-utils
 gcc libc6-dev util-linux procps python3 curl
 "
 
-missing=""
-for p in $packages; do
-    if ! dpkg -s "$p" >/dev/null 2>&1; then
-        missing="$missing $p"
-    fi
-done
-
-if [ -z "$missing" ]; then
-    exit 0
-fi
-
-echo "bench-deps.sh: installing:$missing"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
+. "$(dirname "$0")/install_missing.sh"
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing
+install_missing bench-deps.sh $packages
 
-# Only with systemd as init: stop the system services the packages just started.
-if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+# Only with systemd as init: stop the system services the packages just started
+# (install_missing set $sudo when it installed anything).
+if [ -n "$missing" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
     for unit in nginx h2o lighttpd; do
         case " $missing " in
         *" $unit"*) $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || true ;;

@@ -15,23 +15,6 @@ chromium
 python3 curl
 "
 
-missing=""
-for p in $packages; do
-    if ! dpkg -s "$p" >/dev/null 2>&1; then
-        missing="$missing $p"
-    fi
-done
-
-if [ -z "$missing" ]; then
-    exit 0
-fi
-
-echo "deps.sh: installing:$missing"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
+. "$(dirname "$0")/install_missing.sh"
 # shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing
+install_missing deps.sh $packages
