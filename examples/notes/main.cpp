@@ -9,32 +9,27 @@
 //   served 1 requests on 1 connections
 //
 // Port 0 picks a free port; the "listening on" line (on stderr) says which. SIGINT or SIGTERM
-// stops it: the listener closes, open connections are cancelled, and it exits with status 0.
+// stops it: the listener closes, requests in flight are answered, and it exits with status 0.
+// The server is weft's own (server::http_server, one worker): this program only adds routes.
 
 #include "notes_api.hpp"
 
 #include <weft/addr/socket_address.hpp>
 #include <weft/http/router.hpp>
-#include <weft/http/server_connection.hpp>
 #include <weft/io/loop.hpp>
 #include <weft/io/signal_set.hpp>
 #include <weft/io/task.hpp>
-#include <weft/io/tcp.hpp>
 #include <weft/server/default_site.hpp>
+#include <weft/server/http_server.hpp>
 
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
-#include <stop_token>
 #include <string>
 #include <string_view>
-#include <system_error>
-#include <utility>
 
 #include <fmt/format.h>
 
-using namespace std::chrono_literals;
 using weft::task;
 namespace http = weft::http;
 namespace io = weft::io;
@@ -43,12 +38,12 @@ namespace server = weft::server;
 namespace {
 
 // Every path the API does not own: the built-in site ("/", "/status", "/status.json").
-task<http::response> site(std::shared_ptr<server::server_stats> stats, http::request& r) {
+task<http::response> site(server::server_stats* stats, http::request& r) {
     co_return server::default_site(r.head(), *stats);
 }
 
 // Counts requests and body bytes for the status page.
-task<http::response> count(std::shared_ptr<server::server_stats> stats, http::request& r,
+task<http::response> count(server::server_stats* stats, http::request& r,
                            const http::handler& next) {
     stats->requests.fetch_add(1, std::memory_order_relaxed);
     http::response answer = co_await next(r);
@@ -56,44 +51,8 @@ task<http::response> count(std::shared_ptr<server::server_stats> stats, http::re
     co_return answer;
 }
 
-// The connections' limits and timeouts (the defaults); they borrow it, so it lives as long
-// as the program.
-const http::server_options connection_options{};
-
-// Accepts until cancelled; each connection is a task of its own on this loop. `h`, `stats` and
-// `dates` belong to serve(), which outlives every connection.
-task<void> accept_loop(io::tcp_listener listener, const http::handler& h,
-                       server::server_stats& stats, http::date_cache& dates) {
-    io::loop& l = *io::loop::current();
-    while (true) {
-        auto conn = co_await listener.accept();
-        if (conn) {
-            stats.connections.fetch_add(1, std::memory_order_relaxed);
-            (void)conn->set_nodelay(true);
-            l.spawn(http::serve_connection(std::move(*conn), h, connection_options, dates));
-            continue;
-        }
-        if (conn.error() == std::errc::operation_canceled) {
-            co_return; // ~tcp_listener closes the socket
-        }
-        // EMFILE and friends: the listener stays usable; give descriptors time to free up.
-        fmt::print(stderr, "notes: accept: {}\n", conn.error().message());
-        (void)co_await io::sleep_for(50ms);
-    }
-}
-
-// Serves until SIGINT or SIGTERM, then cancels everything and waits for it to end.
-task<void> serve(io::loop& l, io::tcp_listener listener, io::signal_set signals,
-                 const http::handler& h, server::server_stats& stats) {
-    http::date_cache dates;
-    l.spawn(accept_loop(std::move(listener), h, stats, dates));
+task<void> until_signal(io::signal_set& signals) {
     (void)co_await signals.wait();
-    l.request_stop(); // every spawned task's pending I/O ends with operation_canceled
-    // The connections borrow `dates` (and `h`): wait until the last one has finished.
-    // (This task runs with an empty stop token, so its own sleeps are not cancelled.)
-    while (l.spawned() > 0) {
-        (void)co_await io::sleep_for(1ms);
-    }
 }
 
 int usage(std::string_view problem) {
@@ -131,33 +90,36 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "example_notes: event loop: {}\n", l.error().message());
         return 1;
     }
-    // Blocked before anything else, so the signals queue for us instead of killing us.
+    // Blocked before any worker thread exists, so the signals queue for us.
     auto signals = io::signal_set::create(**l, {SIGINT, SIGTERM});
     if (!signals) {
         fmt::print(stderr, "example_notes: signals: {}\n", signals.error().message());
         return 1;
     }
-    auto listener = io::tcp_listener::bind(**l, *at);
-    if (!listener) {
-        fmt::print(stderr, "example_notes: --listen {}: {}\n", listen, listener.error().message());
+
+    server::http_server_config config;
+    config.listen = {*at};
+    config.threads = 1;
+    http::router routes;
+    server::server_stats* stats = nullptr; // the server's own, set once it exists
+    weft::notes::add_routes(routes, std::move(*db));
+    routes.fallback([&stats](http::request& r) { return site(stats, r); });
+    routes.use(
+        [&stats](http::request& r, const http::handler& next) { return count(stats, r, next); });
+    server::http_server srv(config, routes.to_handler());
+    stats = &srv.stats();
+    auto bound = srv.start();
+    if (!bound) {
+        fmt::print(stderr, "example_notes: --listen {}: {}\n", listen, bound.error());
         return 1;
     }
-
-    auto stats = std::make_shared<server::server_stats>();
-    http::router routes;
-    weft::notes::add_routes(routes, std::move(*db));
-    routes.fallback([stats](http::request& r) { return site(stats, r); });
-    routes.use(
-        [stats](http::request& r, const http::handler& next) { return count(stats, r, next); });
-    const http::handler h = routes.to_handler();
-
-    fmt::print(stderr, "listening on http://{}\n", listener->local_address().value_or(*at));
+    fmt::print(stderr, "listening on http://{}\n", bound->front());
     std::fflush(stderr); // whoever started us may be waiting for that line on a pipe
 
-    // An empty stop token: serve() must outlive the request_stop() it makes itself.
-    (*l)->block_on(serve(**l, std::move(*listener), std::move(*signals), h, *stats),
-                   std::stop_token{});
-    fmt::print(stderr, "served {} requests on {} connections\n", stats->requests.load(),
-               stats->connections.load());
-    return 0;
+    (*l)->block_on(until_signal(*signals));
+    srv.stop();
+    const bool clean = srv.wait();
+    fmt::print(stderr, "served {} requests on {} connections\n", srv.stats().requests.load(),
+               srv.stats().connections.load());
+    return clean ? 0 : 1;
 }
