@@ -23,6 +23,10 @@ std::string_view describe(parse_errc code) noexcept {
         return "empty field";
     case parse_errc::part_too_long:
         return "field has too many digits";
+    case parse_errc::octet_too_short:
+        return "each octet needs two hex digits (01, not 1)";
+    case parse_errc::group_too_short:
+        return "each dotted group needs four hex digits (0123, not 123)";
     case parse_errc::multiple_double_colon:
         return "multiple \"::\"";
     case parse_errc::bad_double_colon:
@@ -63,12 +67,13 @@ std::string_view describe(parse_errc code) noexcept {
     return "invalid input";
 }
 
-namespace {
-
-// Quotes the input so control bytes and quotes are visible, never interpreted by a terminal.
 void append_quoted(std::string& out, std::string_view input) {
+    // A person reads this on one line of a terminal: a huge token (a 100 kB argument, a
+    // line of garbage) is shown by its start and its length; offsets still count the whole.
+    const bool cut = input.size() > quoted_prefix_length;
+    const std::string_view shown = cut ? input.substr(0, quoted_prefix_length) : input;
     out.push_back('"');
-    for (const char c : input) {
+    for (const char c : shown) {
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
             out += fmt::format("\\x{:02x}", u);
@@ -76,8 +81,20 @@ void append_quoted(std::string& out, std::string_view input) {
             out.push_back(c);
         }
     }
-    out.push_back('"');
+    if (cut) {
+        out += fmt::format("...\" ({} bytes)", input.size());
+    } else {
+        out.push_back('"');
+    }
 }
+
+std::string quoted(std::string_view input) {
+    std::string out;
+    append_quoted(out, input);
+    return out;
+}
+
+namespace {
 
 std::string suggested_network(std::string_view input) {
     if (input.find(':') != std::string_view::npos) {

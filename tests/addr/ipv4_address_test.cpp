@@ -94,6 +94,20 @@ TEST(ipv4_address, parse_error_message_quotes_the_input) {
     EXPECT_NE(m.find('6'), std::string::npos) << m; // the offset is in it
 }
 
+TEST(ipv4_address, parse_error_message_cuts_a_huge_input_short) {
+    // 100 kB of digits and a bad byte near the end: the message shows the first 60 bytes and
+    // the length, and the offset still counts from the start of the whole input.
+    std::string huge(100'000, '1');
+    huge[70'000] = 'x';
+    const auto a = ipv4_address::parse(huge);
+    ASSERT_FALSE(a.has_value());
+    const std::string m = a.error().message(huge);
+    EXPECT_LT(m.size(), 160u) << m;
+    EXPECT_EQ(m.rfind('"' + std::string(60, '1') + "...\" (100000 bytes): ", 0), 0u) << m;
+    EXPECT_EQ(weft::addr::quoted("a\"b\n"), "\"a\\x22b\\x0a\"");
+    EXPECT_EQ(weft::addr::quoted(std::string(60, 'z')), '"' + std::string(60, 'z') + '"');
+}
+
 TEST(ipv4_address, formats_dotted_quads) {
     struct row {
         std::uint32_t value;

@@ -210,13 +210,13 @@ TEST(mac_address, rejects_wrong_group_count) {
 
 TEST(mac_address, rejects_groups_of_the_wrong_width) {
     const reject_row rows[] = {
-        {"1:23:45:67:89:ab", parse_errc::invalid_character, 1, "one digit, cut short by ':'"},
-        {"01:23:45:67:89:a", parse_errc::too_few_parts, 16, "last group ends early"},
+        {"1:23:45:67:89:ab", parse_errc::octet_too_short, 0, "one digit, cut short by ':'"},
+        {"01:23:45:67:89:a", parse_errc::octet_too_short, 15, "last group ends early"},
         {"01:234:45:67:89:ab", parse_errc::part_too_long, 3, "three digits"},
         {"001:23:45:67:89:ab", parse_errc::part_too_long, 0, "three digits first"},
         {"0123:4567:89ab", parse_errc::part_too_long, 0, "dot groups with colons"},
-        {"01.23.45.67.89.ab", parse_errc::invalid_character, 2, "colon groups with dots"},
-        {"0123.456.789ab", parse_errc::invalid_character, 8, "three-digit dot group"},
+        {"01.23.45.67.89.ab", parse_errc::group_too_short, 0, "colon groups with dots"},
+        {"0123.456.789ab", parse_errc::group_too_short, 5, "three-digit dot group"},
         {"0123.4567.89abc", parse_errc::part_too_long, 10, "five-digit dot group"},
         {"0123456789ab:cd", parse_errc::part_too_long, 0, "a bare form then more"},
     };
@@ -331,7 +331,7 @@ TEST(parse_mac, rejects_lengths_between_the_two) {
     const reject_row rows[] = {
         {"", parse_errc::empty, 0, "nothing at all"},
         {"01:23:45:67:89", parse_errc::too_few_parts, 14, "five groups"},
-        {"01:23:45:67:89:ab:cd", parse_errc::too_few_parts, 20, "seven groups"},
+        {"01:23:45:67:89:ab:cd", parse_errc::too_many_parts, 18, "seven groups: one too many"},
         {"01:23:45:67:89:ab:", parse_errc::too_few_parts, 18, "six groups and a colon"},
         {"01:23:45:67:89:ab:cd:ef:01", parse_errc::too_many_parts, 24, "nine groups"},
         {"0123.4567.89ab.cdef.0123", parse_errc::too_many_parts, 20, "five dot groups"},

@@ -56,11 +56,15 @@ constexpr bool is_mac_separator(char c) noexcept {
 /// - a bare form of the wrong length: wrong_length, at the first digit past the longest
 ///   accepted length if there are too many, else at the end;
 /// - a group with more digits than its width: part_too_long, at the start of the group;
-/// - a group that ends early: too_few_parts at the end of the input, invalid_character
-///   at the character that cut it short, empty_part when the group has no digit at all;
+/// - a group with some but too few digits, ended by the separator or the input:
+///   octet_too_short (':'/'-' forms) or group_too_short ('.' form), at the start of the group;
+/// - a group that ends early otherwise: too_few_parts at the end of the input,
+///   invalid_character at the character that cut it short, empty_part when the group has no
+///   digit at all;
 /// - a separator other than the first one used: mixed_separators, at that separator;
 /// - too many groups: too_many_parts, at the start of the first extra group;
-/// - too few groups: too_few_parts, at the end of the input;
+/// - too few groups: too_few_parts, at the end of the input; with `octets` 0, seven octets are
+///   too_many_parts at the start of the seventh (an EUI-48 has six);
 /// - any other character: invalid_character, at that character.
 constexpr parse_outcome<mac_bits> parse_mac(std::string_view s, std::size_t octets) noexcept {
     using out = mac_bits;
@@ -99,8 +103,12 @@ constexpr parse_outcome<mac_bits> parse_mac(std::string_view s, std::size_t octe
     std::uint64_t value = 0;
     std::size_t groups = 0;
     std::size_t i = 0;
+    std::size_t after_min = 0; // where the group after the shorter length's last one starts
     while (true) {
         const std::size_t start = i;
+        if (groups == min_groups) {
+            after_min = start;
+        }
         std::uint64_t group = 0;
         while (i < s.size()) {
             const int h = hex_value(s[i]);
@@ -114,6 +122,11 @@ constexpr parse_outcome<mac_bits> parse_mac(std::string_view s, std::size_t octe
             ++i;
         }
         if (i - start < width) {
+            // A group cut short by its own separator or by the end: "1:23:...", "...:89:a".
+            if (i > start && (i == s.size() || s[i] == sep)) {
+                return failure<out>(
+                    width == 2 ? parse_errc::octet_too_short : parse_errc::group_too_short, start);
+            }
             if (i == s.size()) {
                 return failure<out>(parse_errc::too_few_parts, i);
             }
@@ -141,8 +154,12 @@ constexpr parse_outcome<mac_bits> parse_mac(std::string_view s, std::size_t octe
                                                    : parse_errc::invalid_character,
                             i);
     }
-    // One length alone, or (octets == 0) exactly 6 or 8 octets, never 7.
+    // One length alone, or (octets == 0) exactly 6 or 8 octets. Seven are too many for an
+    // EUI-48 (and too few for an EUI-64): the error points at the first extra group.
     if (groups != min_groups && groups != max_groups) {
+        if (groups > min_groups) {
+            return failure<out>(parse_errc::too_many_parts, after_min);
+        }
         return failure<out>(parse_errc::too_few_parts, s.size());
     }
     return success(out{value, groups * width / 2});

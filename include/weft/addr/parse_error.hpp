@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,8 @@ enum class parse_errc : std::uint8_t {
     too_many_parts,        ///< "1.2.3.4.5", "1:2:3:4:5:6:7:8:9"
     empty_part,            ///< "1..2.3", "1:::2", "01::23:..."
     part_too_long,         ///< an IPv6 group of more than 4 hex digits, a long MAC group
+    octet_too_short,       ///< a MAC octet of one hex digit ("1:23:45:67:89:ab")
+    group_too_short,       ///< a dotted MAC group of fewer than four hex digits ("123.4567.89ab")
     multiple_double_colon, ///< "::1::"
     bad_double_colon,      ///< a lone ':' at the start or end of an IPv6 address
     misplaced_ipv4,        ///< an embedded IPv4 address that is not the last 32 bits
@@ -35,6 +38,17 @@ enum class parse_errc : std::uint8_t {
     bad_range,             ///< a range whose first value is above its last
     trailing_characters,   ///< a valid value followed by more text
 };
+
+/// How many bytes of a long input `quoted` shows before cutting it short.
+inline constexpr std::size_t quoted_prefix_length = 60;
+
+/// Appends `input` to `out` in double quotes, control bytes, quotes and non-ASCII bytes as
+/// `\xNN`, so a terminal shows them and never interprets them. An input longer than
+/// quoted_prefix_length bytes is cut there and followed by its length:
+/// `"aaaa..." (100000 bytes)`.
+void append_quoted(std::string& out, std::string_view input);
+/// `input` quoted as append_quoted does.
+[[nodiscard]] std::string quoted(std::string_view input);
 
 /// Describes `code` in a few words ("leading zero", "too many groups").
 std::string_view describe(parse_errc code) noexcept;
