@@ -5,10 +5,10 @@
 set -eu
 
 packages="
-build-essential cmake g++ make pkg-config
+build-essential cmake ninja-build g++ make pkg-config
 libgtest-dev libgmock-dev libbenchmark-dev
 clang libclang-rt-14-dev clang-format
-libexpected-dev libfmt-dev libcli11-dev libboost1.81-dev
+libexpected-dev libfmt-dev libcli11-dev libboost1.81-dev libboost-json1.81-dev
 liburing-dev libssl-dev libnghttp2-dev libc-ares-dev libtomlplusplus-dev
 zlib1g-dev libbrotli-dev libzstd-dev libsqlite3-dev
 chromium
