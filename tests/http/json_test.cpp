@@ -318,23 +318,108 @@ TEST(json, optionals_are_null_or_absent) {
     EXPECT_FALSE(from_json<std::optional<int>>("null")->has_value());
 }
 
-TEST(json, unknown_fields_are_ignored_or_denied) {
-    const std::string text =
-        with_notes(R"([{"title":"a","tags":[],"level":"low","colour":"red"}])");
-    EXPECT_TRUE(from_json<notebook>(text).has_value());
-    json_options strict;
-    strict.deny_unknown_fields = true;
-    const auto e = error_of<notebook>(text, strict);
-    EXPECT_EQ(e.path, "$.notes[0].colour");
-    EXPECT_EQ(e.message, "unknown field");
-    EXPECT_EQ(error_of<record>(R"({"id":1,"odd key":2})", strict).path, R"($["odd key"])");
+TEST(json, unknown_fields_are_denied_by_default_naming_the_expected_ones) {
+    struct row {
+        std::string text;
+        const char* path;
+        const char* message;
+    };
+    const row rows[] = {
+        // deep inside an array of structs
+        {with_notes(R"([{"title":"a","tags":[],"level":"low","colour":"red"}])"),
+         "$.notes[0].colour", "unknown field; expected title, body, level, tags"},
+        // a key that is no identifier is quoted in the path
+        {R"({"id":1,"odd key":2})", R"($["odd key"])",
+         "unknown field; expected id, name, notes, counts, score, shared, extra"},
+        // reported before a missing member: the typo is named, not the member it replaced
+        {with_notes(R"([{"titel":"a","tags":[],"level":"low"}])"), "$.notes[0].titel",
+         "unknown field; expected title, body, level, tags"},
+        // and before a wrong type elsewhere in the object
+        {with_notes(R"([{"title":5,"tags":[],"level":"low","bdy":"x"}])"), "$.notes[0].bdy",
+         "unknown field; expected title, body, level, tags"},
+        // the first unknown one in document order
+        {with_notes(R"([{"zz":1,"title":"a","tags":[],"level":"low","aa":2}])"), "$.notes[0].zz",
+         "unknown field; expected title, body, level, tags"},
+        // a base's members are listed before the derived struct's
+        {R"({"iid":1})", "$.iid",
+         "unknown field; expected id, name, notes, counts, score, shared, extra"},
+    };
+    for (const auto& r : rows) {
+        const auto e = error_of<notebook>(r.text);
+        EXPECT_EQ(e.path, r.path) << r.text;
+        EXPECT_EQ(e.message, r.message) << r.text;
+        EXPECT_EQ(e.to_string(), std::string(r.path) + ": " + r.message);
+    }
+    EXPECT_EQ(error_of<record>(R"({"id":1,"x":2})").message, "unknown field; expected id");
     // members of the base class are known; maps and passthrough values take any key
-    EXPECT_TRUE(from_json<notebook>(with_notes("[]"), strict).has_value());
+    EXPECT_TRUE(from_json<notebook>(with_notes("[]")).has_value());
     EXPECT_TRUE(
         from_json<notebook>(R"({"id":1,"name":"n","notes":[],"counts":{"any":1},"shared":true,)"
-                            R"("extra":{"whatever":0}})",
-                            strict)
+                            R"("extra":{"whatever":0}})")
             .has_value());
+}
+
+struct empty_struct {};
+BOOST_DESCRIBE_STRUCT(empty_struct, (), ())
+
+// Opts out of deny_unknown_fields; the struct holding it does not.
+struct lenient {
+    int n = 0;
+    friend bool operator==(const lenient&, const lenient&) = default;
+};
+BOOST_DESCRIBE_STRUCT(lenient, (), (n))
+
+struct holds_lenient {
+    lenient inner;
+    std::vector<lenient> many;
+};
+BOOST_DESCRIBE_STRUCT(holds_lenient, (), (inner, many))
+
+// Derives from a lenient type: the trait is per type, so this one denies.
+struct strict_child : lenient {
+    int m = 0;
+};
+BOOST_DESCRIBE_STRUCT(strict_child, (lenient), (m))
+
+} // namespace
+
+template <> struct weft::http::json_allow_unknown_fields<lenient> : std::true_type {};
+
+namespace {
+
+TEST(json, unknown_fields_opt_out_per_type_or_per_call) {
+    EXPECT_EQ(error_of<empty_struct>(R"({"a":1})").message, "unknown field; expected no fields");
+    EXPECT_TRUE(from_json<empty_struct>("{}").has_value());
+
+    // the trait: this type ignores unknown members wherever it is
+    EXPECT_EQ(from_json<lenient>(R"({"n":1,"extra":2})")->n, 1);
+    const auto held = from_json<holds_lenient>(R"({"inner":{"n":1,"x":0},"many":[{"n":2,"y":0}]})");
+    ASSERT_TRUE(held.has_value()) << held.error().to_string();
+    EXPECT_EQ(held->many, std::vector<lenient>{lenient{2}});
+    // ... but not for the types around it, nor for one derived from it
+    EXPECT_EQ(error_of<holds_lenient>(R"({"inner":{"n":1},"many":[],"z":0})").path, "$.z");
+    EXPECT_EQ(error_of<strict_child>(R"({"n":1,"m":2,"k":3})").message,
+              "unknown field; expected n, m");
+
+    // the option: every type ignores unknown members in this call
+    json_options ignore;
+    ignore.deny_unknown_fields = false;
+    const std::string text =
+        with_notes(R"([{"title":"a","tags":[],"level":"low","colour":"red"}])");
+    const auto b = from_json<notebook>(text, ignore);
+    ASSERT_TRUE(b.has_value());
+    EXPECT_EQ(b->notes.at(0).title, "a");
+    EXPECT_TRUE(from_json<record>(R"({"id":1,"odd key":2})", ignore).has_value());
+    // still a missing member when the typo is ignored
+    EXPECT_EQ(error_of<record>(R"({"iid":1})", ignore).message, "missing required field");
+    // read_json takes the same options
+    EXPECT_TRUE(read_json<record>(R"({"id":1,"x":2})", ignore).has_value());
+    const auto refused = read_json<record>(R"({"id":1,"x":2})");
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_NE(refused.error().body_string()->find(
+                  R"("detail":"unknown field; expected id","path":"$.x")"),
+              std::string::npos)
+        << *refused.error().body_string();
 }
 
 TEST(json, duplicate_keys_last_one_wins) {

@@ -59,11 +59,32 @@ struct json_error {
     friend bool operator==(const json_error&, const json_error&) = default;
 };
 
+/// Whether `from_json` ignores object members that the described struct `T` does not have.
+///
+/// False by default: an unknown member is an error naming it and the members `T` has
+/// (`$.bdy: unknown field; expected title, body`), like serde's `deny_unknown_fields`, so a
+/// client's typo is reported instead of silently dropped. Specialize it as true for a type
+/// that must accept members it does not describe (a document other parties extend, an RFC 9457
+/// problem document, a client reading a server that may add members):
+///
+/// ```cpp
+/// template <> struct weft::http::json_allow_unknown_fields<upstream_status> : std::true_type {};
+/// ```
+///
+/// The trait applies to `T` itself, wherever it appears (top level, member, element); a struct
+/// deriving from `T` has its own. It must be visible wherever `from_json` reads a `T`.
+/// `json_options::deny_unknown_fields = false` ignores unknown members of every type in one
+/// call. JSON Schemas of `T` (`<weft/http/json_schema.hpp>`) say `"additionalProperties": false`
+/// exactly when unknown members are an error.
+template <class T> struct json_allow_unknown_fields : std::false_type {};
+
 /// How `from_json` reads.
 struct json_options {
-    /// Reject object members that a described struct does not have ("unknown field", at the
-    /// member's path). By default they are ignored. Maps and `boost::json::value` take any key.
-    bool deny_unknown_fields = false;
+    /// Reject object members that a described struct does not have ("unknown field; expected
+    /// a, b", at the member's path), unless the struct opts out with
+    /// `json_allow_unknown_fields`. When false, unknown members of every struct are ignored.
+    /// Maps and `boost::json::value` take any key either way.
+    bool deny_unknown_fields = true;
     /// Deepest nesting of arrays and objects accepted; deeper texts are a syntax error.
     /// This also bounds the recursion of the conversion.
     std::size_t max_depth = 64;
@@ -248,11 +269,46 @@ template <class E> bool read_enum(const boost::json::value& v, E& out, json_read
     return r.fail(std::move(message));
 }
 
+// Whether the described struct `T` has a member named `key`.
+template <class T> bool is_member_name(std::string_view key) {
+    bool known = false;
+    boost::mp11::mp_for_each<json_members<T>>(
+        [&](auto d) { known = known || key == std::string_view(d.name); });
+    return known;
+}
+
+// "unknown field; expected a, b, c": the members `T` has, in declaration order.
+template <class T> std::string unknown_field_message() {
+    std::string message = "unknown field; expected";
+    if constexpr (boost::mp11::mp_empty<json_members<T>>::value) {
+        message += " no fields";
+    } else {
+        const char* sep = " ";
+        boost::mp11::mp_for_each<json_members<T>>([&](auto d) {
+            message += sep;
+            message += d.name;
+            sep = ", ";
+        });
+    }
+    return message;
+}
+
 template <class T> bool read_struct(const boost::json::value& v, T& out, json_reader& r) {
     if (!v.is_object()) {
         return r.mismatch("an object", v);
     }
     const boost::json::object& object = v.get_object();
+    // Unknown members first, in document order, as serde does: a misspelt member is named
+    // as such ("$.titel: unknown field; expected title, body") rather than as the member it
+    // was meant to be ("$.title: missing required field").
+    if (!json_allow_unknown_fields<T>::value && r.options.deny_unknown_fields) {
+        for (const auto& member : object) {
+            if (!is_member_name<T>(member.key())) {
+                const json_path_step step(r, member.key());
+                return r.fail(unknown_field_message<T>());
+            }
+        }
+    }
     bool ok = true;
     boost::mp11::mp_for_each<json_members<T>>([&](auto d) {
         if (!ok) {
@@ -272,17 +328,6 @@ template <class T> bool read_struct(const boost::json::value& v, T& out, json_re
         }
         ok = read_value(it->value(), field, r);
     });
-    if (ok && r.options.deny_unknown_fields) {
-        for (const auto& member : object) {
-            bool known = false;
-            boost::mp11::mp_for_each<json_members<T>>(
-                [&](auto d) { known = known || member.key() == d.name; });
-            if (!known) {
-                const json_path_step step(r, member.key());
-                return r.fail("unknown field");
-            }
-        }
-    }
     return ok;
 }
 
@@ -379,8 +424,10 @@ template <class T>
 /// Supported types, recursively:
 /// - structs described with `BOOST_DESCRIBE_STRUCT` (members of any access, including those of
 ///   described bases): a JSON object. A missing member is an error ("missing required field")
-///   unless its type is a `std::optional`. Unknown members are ignored, or an error with
-///   `options.deny_unknown_fields`. Errors are reported in member declaration order.
+///   unless its type is a `std::optional`. An unknown member is an error ("unknown field;
+///   expected a, b"), unless the type opts out with `json_allow_unknown_fields<T>` or
+///   `options.deny_unknown_fields` is false; then it is ignored. Unknown members are reported
+///   first (in document order), then the members in declaration order.
 /// - `bool`: true/false. `std::string`: a string (always valid UTF-8; `\u0000` is kept).
 /// - integer types: a number with an exact integer value in the type's range (`1e2` and `1.0`
 ///   are accepted, `1.5` is "expected an integer, got a number with a fraction", 300 into
