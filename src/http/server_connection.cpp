@@ -365,7 +365,18 @@ task<void> fail(connection& c, status s, std::string_view detail) {
     }
 }
 
+// 413's detail says the limit, so a client knows what it may send (RFC 9110 §15.5.14).
+std::string body_limit_detail(std::uint64_t limit) {
+    return fmt::format("request body exceeds the limit of {} bytes", limit);
+}
+
 task<void> fail(connection& c, const parse_error& e) {
+    if (e.code == http_errc::body_too_large) {
+        // The parser and decoder enforce the wire limit (the larger of collected and streamed).
+        co_await fail(c, status::content_too_large,
+                      body_limit_detail(wire_limits(c.options).max_body));
+        co_return;
+    }
     co_await fail(c, e.to_status(), describe(e.code));
 }
 
@@ -433,7 +444,8 @@ task<outcome> read_chunked_body(connection& c) {
             }
             ws.body.append(p->data);
             if (ws.body.size() > c.options.limits.max_body) {
-                co_await fail(c, status::content_too_large, describe(http_errc::body_too_large));
+                co_await fail(c, status::content_too_large,
+                              body_limit_detail(c.options.limits.max_body));
                 co_return outcome::closed;
             }
             pos += p->consumed;
@@ -636,7 +648,7 @@ task<outcome> answer(connection& c, std::size_t head_length, std::stop_token ser
     if (stream) {
         source.emplace(c, head_end);
     } else if (head.content_length.value_or(0) > c.options.limits.max_body) {
-        co_await fail(c, status::content_too_large, describe(http_errc::body_too_large));
+        co_await fail(c, status::content_too_large, body_limit_detail(c.options.limits.max_body));
         co_return outcome::closed;
     } else if (head.chunked) {
         ws.chunks.assign(ws.buffer.data() + head_end, buffered);
