@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "usage.hpp"
 
 #include <weft/addr/asn.hpp>
 
@@ -21,6 +22,7 @@ void add_asn_commands(CLI::App& app, int& status) {
     auto* info = asn->add_subcommand("info", "formats and category of AS number A");
     info->add_option("A", opt->text, "65536, AS65536 or asdot 1.0")->required();
     info->add_flag("--json", opt->json, "print JSON instead of a table");
+    set_example(info, "weft asn info AS65536");
     info->callback([opt, &status] {
         const auto a = addr::asn::parse(opt->text);
         if (!a) {

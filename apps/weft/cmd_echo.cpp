@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "server_tasks.hpp"
+#include "usage.hpp"
 
 #include <weft/addr/socket_address.hpp>
 #include <weft/io/loop.hpp>
@@ -16,6 +17,7 @@
 #include <weft/io/udp.hpp>
 #include <weft/io/workers.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -196,6 +198,9 @@ task<void> serve_udp(io::udp_socket socket, worker_count& count) {
 }
 
 int run_echo(protocol p, const std::string& listen, std::size_t threads) {
+    if (threads == 0) {
+        threads = std::max(1u, std::thread::hardware_concurrency()); // as run_workers does
+    }
     const auto parsed = addr::socket_address::parse(listen);
     if (!parsed) {
         return fail("echo", "--listen " + parsed.error().message(listen));
@@ -303,11 +308,12 @@ void add_echo_commands(CLI::App& app, int& status) {
                 ? "echo every byte received on each TCP connection until SIGINT/SIGTERM"
                 : "send every UDP datagram back to its sender until SIGINT/SIGTERM");
         cmd->add_option("--listen", opt->listen, "address:port, e.g. 127.0.0.1:7000, [::1]:0")
+            ->type_name("ADDR")
             ->required();
-        cmd->add_option("--threads", opt->threads,
-                        "event loops, one per thread; above 1 they share the port (SO_REUSEPORT)")
-            ->check(CLI::Range(1, 1024))
-            ->capture_default_str();
+        add_number_option(cmd, "--threads", opt->threads, 0, 1024,
+                          "event loops, one per thread, sharing the port with SO_REUSEPORT "
+                          "(default 1; 0: one per core, as in weft serve)");
+        set_example(cmd, fmt::format("weft echo {} --listen 127.0.0.1:7000", to_string(p)));
         cmd->callback([opt, p, &status] { status = run_echo(p, opt->listen, opt->threads); });
     }
 }

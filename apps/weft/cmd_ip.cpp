@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "usage.hpp"
 
 #include <weft/addr/network.hpp>
 #include <weft/addr/special_purpose.hpp>
@@ -395,7 +396,8 @@ int run_summarize(const std::string& first_text, const std::string& last_text, b
     return exit_ok;
 }
 
-int run_contains(const std::string& net_text, const std::string& x_text, bool strict) {
+int run_contains(const std::string& net_text, const std::string& x_text, bool strict,
+                 bool json_out) {
     constexpr std::string_view cmd = "ip contains";
     int status = exit_ok;
     const auto n = parse_network(cmd, net_text, strict, status);
@@ -412,7 +414,12 @@ int run_contains(const std::string& net_text, const std::string& x_text, bool st
     } else if (n->v6 && x->v6) {
         inside = n->v6->contains(*x->v6);
     }
-    fmt::print("{}\n", inside);
+    if (json_out) {
+        print_json(
+            boost::json::object{{"network", net_text}, {"value", x_text}, {"contains", inside}});
+    } else {
+        fmt::print("{}\n", inside);
+    }
     return inside ? exit_ok : exit_false;
 }
 
@@ -442,6 +449,7 @@ void add_ip_commands(CLI::App& app, int& status) {
                      "address (1.2.3.4), network (10.0.0.0/8) or interface (10.1.2.3/8)")
         ->required();
     common(info);
+    set_example(info, "weft ip info 192.168.100.1/26");
     info->callback([opt, &status] {
         status = looks_v6(opt->x) ? info_for<ipv6_address>(opt->x, opt->strict, opt->json)
                                   : info_for<ipv4_address>(opt->x, opt->strict, opt->json);
@@ -449,16 +457,20 @@ void add_ip_commands(CLI::App& app, int& status) {
 
     auto* subnets = ip->add_subcommand("subnets", "split NET into subnets of --prefix N");
     subnets->add_option("NET", opt->x, "network")->required();
-    subnets->add_option("--prefix", opt->prefix, "new prefix length")->required();
+    add_number_option(subnets, "--prefix", opt->prefix, 0, 128, "new prefix length")->required();
     common(subnets);
+    set_example(subnets, "weft ip subnets 192.168.100.0/26 --prefix 28");
     subnets->callback(
         [opt, &status] { status = run_subnets(opt->x, opt->prefix, opt->strict, opt->json); });
 
     auto* supernet = ip->add_subcommand(
         "supernet", "the network of --prefix N (default: one shorter) holding NET");
     supernet->add_option("NET", opt->x, "network")->required();
-    supernet->add_option("--prefix", opt->super_prefix, "new prefix length");
+    supernet->add_option("--prefix", opt->super_prefix, "new prefix length")
+        ->check(number_in(0, 128))
+        ->type_name("N");
     common(supernet);
+    set_example(supernet, "weft ip supernet 192.168.100.0/26 --prefix 16");
     supernet->callback([opt, &status] {
         status = run_supernet(opt->x, opt->super_prefix, opt->strict, opt->json);
     });
@@ -467,6 +479,7 @@ void add_ip_commands(CLI::App& app, int& status) {
     exclude->add_option("NET", opt->x, "network")->required();
     exclude->add_option("EXCLUDED", opt->y, "a subnet of NET")->required();
     common(exclude);
+    set_example(exclude, "weft ip exclude 192.0.2.0/28 192.0.2.1/32");
     exclude->callback(
         [opt, &status] { status = run_exclude(opt->x, opt->y, opt->strict, opt->json); });
 
@@ -474,6 +487,7 @@ void add_ip_commands(CLI::App& app, int& status) {
         "aggregate", "collapse networks into the fewest (stdin, one per line, if none given)");
     aggregate->add_option("X", opt->list, "networks or addresses");
     common(aggregate);
+    set_example(aggregate, "weft ip aggregate 192.0.2.0/25 192.0.2.128/25 10.0.0.1");
     aggregate->callback(
         [opt, &status] { status = run_aggregate(opt->list, opt->strict, opt->json); });
 
@@ -481,13 +495,17 @@ void add_ip_commands(CLI::App& app, int& status) {
     summarize->add_option("FIRST", opt->x, "first address")->required();
     summarize->add_option("LAST", opt->y, "last address")->required();
     summarize->add_flag("--json", opt->json, "print a JSON array");
+    set_example(summarize, "weft ip summarize 192.0.2.0 192.0.2.130");
     summarize->callback([opt, &status] { status = run_summarize(opt->x, opt->y, opt->json); });
 
     auto* contains = ip->add_subcommand("contains", "is X inside NET? prints true/false, exit 0/1");
     contains->add_option("NET", opt->x, "network")->required();
     contains->add_option("X", opt->y, "address or network")->required();
     contains->add_flag("--strict", opt->strict, "reject NET with host bits set");
-    contains->callback([opt, &status] { status = run_contains(opt->x, opt->y, opt->strict); });
+    contains->add_flag("--json", opt->json, "print {\"contains\": true|false, ...}");
+    set_example(contains, "weft ip contains 10.0.0.0/8 10.1.2.3");
+    contains->callback(
+        [opt, &status] { status = run_contains(opt->x, opt->y, opt->strict, opt->json); });
 }
 
 } // namespace weft::cli

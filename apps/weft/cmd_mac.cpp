@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "output.hpp"
+#include "usage.hpp"
 
 #include <weft/addr/mac_address.hpp>
 
@@ -60,6 +61,7 @@ void add_mac_commands(CLI::App& app, int& status) {
                      "or an 8-octet EUI-64")
         ->required();
     info->add_flag("--json", opt->json, "print JSON instead of a table");
+    set_example(info, "weft mac info 0000.5e00.5301");
     info->callback([opt, &status] {
         const auto m = addr::parse_mac(opt->text);
         if (!m) {

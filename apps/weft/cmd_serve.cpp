@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "server_tasks.hpp"
+#include "usage.hpp"
 
 #include <weft/addr/socket_address.hpp>
 #include <weft/http/compression.hpp>
@@ -185,29 +186,31 @@ int run_serve(const serve_options& o) {
 void add_serve_commands(CLI::App& app, int& status) {
     auto opt = std::make_shared<serve_options>();
     auto* serve = app.add_subcommand("serve", "the web server: static files or the built-in site");
-    serve->add_option("--listen", opt->listen, "address:port to listen on (repeatable)")
-        ->capture_default_str();
-    serve->add_option("--root", opt->root, "directory to serve (default: the built-in site)");
-    serve->add_option("--threads", opt->threads, "event loops, one per thread; 0 = one per core")
-        ->check(CLI::Range(0, 1024))
-        ->capture_default_str();
+    serve
+        ->add_option("--listen", opt->listen,
+                     "address:port to listen on, repeatable (default 127.0.0.1:8080)")
+        ->type_name("ADDR");
+    serve->add_option("--root", opt->root, "directory to serve (default: the built-in site)")
+        ->type_name("DIR");
+    add_number_option(serve, "--threads", opt->threads, 0, 1024,
+                      "event loops, one per thread (default 0: one per core)");
     serve
         ->add_option("--access-log", opt->access_log,
-                     "combined-format access log: a file, - for stdout, or off")
-        ->capture_default_str();
+                     "combined-format access log: a file, - for stdout, or off (default off)")
+        ->type_name("FILE");
+    add_number_option(serve, "--max-connections", opt->max_connections, 1, 10'000'000,
+                      "connections served at once; more get 503 (default 10000)");
     serve
-        ->add_option("--max-connections", opt->max_connections,
-                     "connections served at once; more get 503")
-        ->check(CLI::Range(1, 10000000))
-        ->capture_default_str();
-    serve->add_option("--demo-db", opt->demo_db,
-                      "SQLite file for the notes REST demo at /api/notes (built-in site)");
+        ->add_option("--demo-db", opt->demo_db,
+                     "SQLite file for the notes REST demo at /api/notes (built-in site)")
+        ->type_name("FILE");
     serve->add_flag("--autoindex", opt->autoindex,
                     "list directories that have no index.html (with --root)");
     serve->add_flag("--no-compression", opt->no_compression,
                     "never gzip/br/zstd responses, nor serve .gz/.br/.zst siblings");
     serve->add_flag("--follow-symlinks", opt->follow_symlinks,
                     "follow symlinks that leave --root (default: 403)");
+    set_example(serve, "weft serve --listen 127.0.0.1:8080 --access-log -");
     serve->callback([opt, &status] { status = run_serve(*opt); });
 }
 

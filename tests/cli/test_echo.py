@@ -270,7 +270,7 @@ class echo_arguments(unittest.TestCase):
                 self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
 
     def test_bad_threads_and_missing_listen_exit_2(self):
-        for args in [["tcp"], ["tcp", "--listen", "127.0.0.1:0", "--threads", "0"],
+        for args in [["tcp"], ["tcp", "--listen", "127.0.0.1:0", "--threads", "2000"],
                      ["udp", "--listen", "127.0.0.1:0", "--threads", "many"], []]:
             r = subprocess.run([WEFT, "echo", *args], capture_output=True, text=True,
                                timeout=TIMEOUT)
