@@ -102,7 +102,8 @@ int run_serve(const serve_options& o) {
         files.follow_symlinks = o.follow_symlinks;
         auto opened = server::static_files::open(o.root, files);
         if (!opened) {
-            return fail(cmd, fmt::format("--root \"{}\": {}", o.root, opened.error().message()));
+            return fail(
+                cmd, fmt::format("--root {}: {}", addr::quoted(o.root), opened.error().message()));
         }
         s->files.emplace(std::move(*opened));
     }
@@ -131,7 +132,7 @@ int run_serve(const serve_options& o) {
     if (!o.demo_db.empty()) {
         auto db = notes::open_store(o.demo_db);
         if (!db) {
-            return fail(cmd, fmt::format("--demo-db \"{}\": {}", o.demo_db, db.error()));
+            return fail(cmd, fmt::format("--demo-db {}: {}", addr::quoted(o.demo_db), db.error()));
         }
         notes::add_routes(app, std::move(*db));
     }
