@@ -12,7 +12,7 @@ libexpected-dev libfmt-dev libcli11-dev libboost1.81-dev libboost-json1.81-dev
 liburing-dev libssl-dev libnghttp2-dev libc-ares-dev libtomlplusplus-dev
 zlib1g-dev libbrotli-dev libzstd-dev libsqlite3-dev
 chromium
-python3 curl
+python3 python3-jsonschema curl
 "
 
 . "$(dirname "$0")/install_missing.sh"

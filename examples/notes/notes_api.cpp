@@ -3,6 +3,7 @@
 #include "notes_api.hpp"
 
 #include "note.hpp"
+#include "notes_openapi.hpp"
 #include "notes_store.hpp"
 
 #include <weft/http/form.hpp>
@@ -12,6 +13,7 @@
 #include <weft/http/status.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +22,8 @@
 #include <string_view>
 #include <utility>
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 namespace weft::notes {
@@ -28,24 +32,34 @@ namespace {
 using http::response;
 using http::status;
 
-constexpr std::int64_t default_limit = 20;
-constexpr std::int64_t max_limit = 100;
-constexpr std::size_t max_title = 200;  // characters
-constexpr std::size_t max_body = 10000; // characters
-
-// A decimal number of at most 18 digits (so it fits an int64), nothing else; else nullopt.
+// A decimal number that fits an int64, digits only (no sign, no spaces); else nullopt.
 std::optional<std::int64_t> parse_decimal(std::string_view s) {
-    if (s.empty() || s.size() > 18) {
+    if (s.empty() ||
+        !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
     }
     std::int64_t n = 0;
-    for (const char c : s) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + (c - '0');
+    const auto [end, err] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (err != std::errc{} || end != s.data() + s.size()) {
+        return std::nullopt; // too large
     }
     return n;
+}
+
+// 400 naming a path or query parameter: the problem document carries "parameter" too, so a
+// client can tell which without reading the detail.
+response bad_parameter(std::string_view where, std::string_view name, std::string_view rule,
+                       std::string_view got) {
+    constexpr auto s = status::bad_request;
+    const std::string_view shown = got.substr(0, 40);
+    boost::json::object doc;
+    doc["title"] = http::reason_phrase(s);
+    doc["status"] = http::to_uint(s);
+    doc["detail"] =
+        http::to_json_value(fmt::format("{} parameter {}: must be {}, got \"{}{}\"", where, name,
+                                        rule, shown, shown.size() < got.size() ? "..." : ""));
+    doc["parameter"] = name;
+    return response::text(s, boost::json::serialize(doc), "application/problem+json");
 }
 
 // Characters (code points) of valid UTF-8, which is what the JSON reader hands out: every byte
@@ -77,14 +91,17 @@ response no_such_note(std::string_view id) {
     return response::problem(status::not_found, fmt::format("no note with id {}", id));
 }
 
-// The id in the path, when it is a positive decimal number; anything else names no note.
-std::optional<std::int64_t> note_id(const http::request& r) {
-    const auto text = r.param("id");
-    const auto id = text ? parse_decimal(*text) : std::nullopt;
-    if (!id || *id <= 0) {
-        return std::nullopt;
+// The id in the path: a decimal integer from 1 to max_id. Anything else (abc, -1, 1.5, 0, a
+// number too large) is a 400 naming the parameter: it is not an id at all, so "not found"
+// would mislead.
+expected<std::int64_t, response> note_id(const http::request& r) {
+    const std::string_view text = r.param("id").value_or("");
+    const auto id = parse_decimal(text);
+    if (!id || *id < 1) {
+        return unexpected(
+            bad_parameter("path", "id", fmt::format("an integer from 1 to {}", max_id), text));
     }
-    return id;
+    return *id;
 }
 
 // POST and PUT take JSON only (RFC 9110 §15.5.16): "application/json", any parameters, any case.
@@ -134,9 +151,7 @@ expected<std::int64_t, response> query_number(const http::form_data& q, std::str
     }
     const auto n = parse_decimal(*text);
     if (!n || *n < low || *n > high) {
-        return unexpected(response::problem(
-            status::bad_request, fmt::format("query parameter {}: must be {}, got \"{}\"", name,
-                                             rule, text->substr(0, 40))));
+        return unexpected(bad_parameter("query", name, rule, *text));
     }
     return *n;
 }
@@ -147,14 +162,13 @@ task<response> list_notes(std::shared_ptr<store> db, http::request& r) {
         co_return response::problem(status::bad_request,
                                     "query: " + query.error().to_string(r.raw_query()));
     }
-    const auto limit =
-        query_number(*query, "limit", default_limit, 1, max_limit, "an integer from 1 to 100");
+    const auto limit = query_number(*query, "limit", default_limit, 1, max_limit,
+                                    fmt::format("an integer from 1 to {}", max_limit));
     if (!limit) {
         co_return limit.error();
     }
-    // Bounded so SQLite's signed OFFSET arithmetic can never overflow.
-    const auto offset =
-        query_number(*query, "offset", 0, 0, std::int64_t{1} << 53, "a non-negative integer");
+    const auto offset = query_number(*query, "offset", 0, 0, max_offset,
+                                     fmt::format("an integer from 0 to {}", max_offset));
     if (!offset) {
         co_return offset.error();
     }
@@ -170,7 +184,7 @@ task<response> list_notes(std::shared_ptr<store> db, http::request& r) {
 task<response> get_note(std::shared_ptr<store> db, http::request& r) {
     const auto id = note_id(r);
     if (!id) {
-        co_return no_such_note(r.param("id").value_or(""));
+        co_return id.error();
     }
     auto found = db->get(*id);
     if (!found) {
@@ -201,7 +215,7 @@ task<response> create_note(std::shared_ptr<store> db, http::request& r) {
 task<response> replace_note(std::shared_ptr<store> db, http::request& r) {
     const auto id = note_id(r);
     if (!id) {
-        co_return no_such_note(r.param("id").value_or(""));
+        co_return id.error();
     }
     auto input = read_input(r);
     if (!input) {
@@ -220,7 +234,7 @@ task<response> replace_note(std::shared_ptr<store> db, http::request& r) {
 task<response> delete_note(std::shared_ptr<store> db, http::request& r) {
     const auto id = note_id(r);
     if (!id) {
-        co_return no_such_note(r.param("id").value_or(""));
+        co_return id.error();
     }
     auto removed = db->remove(*id);
     if (!removed) {
@@ -230,6 +244,12 @@ task<response> delete_note(std::shared_ptr<store> db, http::request& r) {
         co_return no_such_note(r.param("id").value_or(""));
     }
     co_return response::empty(status::no_content);
+}
+
+task<response> serve_openapi(std::shared_ptr<const std::string> document) {
+    auto answer = response::text(status::ok, *document, "application/json");
+    answer.set("Cache-Control", "no-cache");
+    co_return answer;
 }
 
 } // namespace
@@ -246,6 +266,9 @@ void add_routes(http::router& r, std::shared_ptr<store> db) {
     r.get("/api/notes/{id}", [db](http::request& q) { return get_note(db, q); });
     r.put("/api/notes/{id}", [db](http::request& q) { return replace_note(db, q); });
     r.del("/api/notes/{id}", [db](http::request& q) { return delete_note(db, q); });
+    // Built once, from the same described types the handlers use (notes_openapi.cpp).
+    auto document = std::make_shared<const std::string>(boost::json::serialize(openapi_document()));
+    r.get("/api/openapi.json", [document](http::request&) { return serve_openapi(document); });
 }
 
 } // namespace weft::notes

@@ -4,10 +4,13 @@
 //
 //   GET    /api/notes?limit=N&offset=M   a page of notes, newest first, with the total
 //   GET    /api/notes/{id}               one note (404 if missing)
-//   POST   /api/notes                    create from {"title": "...", "body": "..."} → 201 + Location
+//   POST   /api/notes                    create from {"title", "body"} → 201 + Location
 //   PUT    /api/notes/{id}               replace title and body → 200 (404 if missing)
 //   DELETE /api/notes/{id}               → 204 (404 if missing)
-// Malformed or mistyped JSON is a 400 whose problem document names the JSON path.
+//   GET    /api/openapi.json             the OpenAPI 3.1 document of all this (notes_openapi.hpp)
+// Malformed or mistyped JSON, and unknown members, are a 400 whose problem document names the
+// JSON path; an id or query parameter that is not an integer in range is a 400 naming the
+// parameter. docs/notes-api.md is the reference.
 
 #include <weft/expected.hpp>
 #include <weft/http/router.hpp>

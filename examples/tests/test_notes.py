@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """examples/notes (example_notes): the notes REST API over real loopback HTTP.
 
-Every route and its errors (404, 400 naming the JSON path or the query parameter, 415, 405),
-paging, user content round-tripping byte for byte, a chunked request body, both event-loop
-backends, and notes surviving a restart on the same database file.
+Every route and its errors (404, 400 naming the JSON path or the path or query parameter,
+unknown members, 413 naming the limit, 415, 405), paging, user content round-tripping byte for
+byte, a chunked request body, both event-loop backends, notes surviving a restart on the same
+database file, and the OpenAPI document at /api/openapi.json: its schemas are valid JSON
+Schemas and the real responses validate against them (when python3-jsonschema is installed).
 
 Run by CTest with the directory of the built examples as the only argument (example_notes is
 there or in its notes/ subdirectory). Standard library only; every wait is bounded; only the
@@ -192,10 +194,30 @@ class crud(NotesTestCase):
         self.assertEqual(self.create("no body")["body"], "")
 
     def test_ids_that_name_no_note(self):
-        for path in ("/api/notes/999", "/api/notes/0", "/api/notes/abc", "/api/notes/-1",
-                     "/api/notes/1.5", "/api/notes/99999999999999999999999"):
-            with self.subTest(path=path):
-                self.assert_problem(self.server.json("GET", path), 404)
+        for path in ("/api/notes/999", "/api/notes/9223372036854775807"):
+            for method in ("GET", "DELETE"):
+                with self.subTest(path=path, method=method):
+                    self.assert_problem(self.server.json(method, path), 404)
+
+    def test_ids_that_are_not_ids_are_400_naming_the_parameter(self):
+        rows = [
+            "abc",                      # not a number
+            "-1",                       # negative
+            "0",                        # ids start at 1
+            "1.5",                      # not an integer
+            "1e3",                      # not in decimal digits
+            "%201",                     # a space before it
+            "9223372036854775808",      # one past the largest int64
+            "99999999999999999999999",  # far past it
+        ]
+        for text in rows:
+            for method in ("GET", "PUT", "DELETE"):
+                with self.subTest(id=text, method=method):
+                    body = {"title": "t"} if method == "PUT" else None
+                    doc = self.assert_problem(
+                        self.server.json(method, f"/api/notes/{text}", body), 400,
+                        mentions="path parameter id: must be an integer from 1 to")
+                    self.assertEqual(doc.get("parameter"), "id", doc)
 
     def test_user_content_round_trips(self):
         title = "<script>alert(\"x\")</script> & 'quotes' \\ \u00e9\u6f22\U0001F600"
@@ -239,6 +261,9 @@ class validation(NotesTestCase):
             ('{"title": ""}', "$.title"),             # too short
             (json.dumps({"title": "t" * 201}), "$.title"),  # too long
             (json.dumps({"title": "t", "body": "b" * 10001}), "$.body"),  # body too long
+            ('{"title": "t", "bdy": "x"}', "$.bdy"),  # an unknown member
+            ('{"titel": "t"}', "$.titel"),           # a typo: named, not "title missing"
+            ('{"title": "t", "id": 3}', "$.id"),     # a note's own members are not input
         ]
         for body, path in rows:
             for method, target in (("POST", "/api/notes"), ("PUT", "/api/notes/1")):
@@ -246,6 +271,39 @@ class validation(NotesTestCase):
                     self.assert_problem(s.json(method, target, body), 400, path=path)
         # Nothing was stored by any of them.
         self.assertEqual(s.json("GET", "/api/notes")[2]["total"], 0)
+
+    def test_unknown_members_are_named_with_the_expected_ones(self):
+        for method, target in (("POST", "/api/notes"), ("PUT", "/api/notes/1")):
+            with self.subTest(method=method):
+                doc = self.assert_problem(
+                    self.server.json(method, target, {"title": "t", "bdy": "x"}), 400,
+                    path="$.bdy")
+                self.assertEqual(doc["detail"], "unknown field; expected title, body")
+
+    def test_too_large_bodies_are_413_naming_the_limit(self):
+        s = self.server
+        heads = [
+            # Content-Length above the limit: refused before any of the body is read
+            "POST /api/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: 1048577\r\n\r\n",
+            # a chunk that would take the body past it
+            "POST /api/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n100001\r\n",
+        ]
+        for head in heads:
+            with self.subTest(head=head[60:110]):
+                with socket.create_connection((s.host, s.port), timeout=TIMEOUT) as sock:
+                    sock.sendall(head.encode())
+                    status, headers, data = read_response(sock)
+                self.assertEqual(status, 413, data)
+                self.assertEqual(headers.get("content-type"), "application/problem+json")
+                doc = json.loads(data)
+                self.assertEqual(doc["status"], 413)
+                self.assertEqual(doc["detail"], "request body exceeds the limit of 1048576 bytes")
+        # Just under the limit is read, then refused for what it is (a title too long).
+        body = json.dumps({"title": "t" * (1048576 - 20)})
+        self.assertLessEqual(len(body), 1048576)
+        self.assert_problem(s.json("POST", "/api/notes", body), 400, path="$.title")
 
     def test_limits_are_counted_in_characters(self):
         self.create("\u00e9" * 200, "\u6f22" * 10000)  # 400 and 30,000 bytes: still fine
@@ -314,8 +372,10 @@ class paging(NotesTestCase):
         ]
         for query, name in rows:
             with self.subTest(query=query):
-                self.assert_problem(self.server.json("GET", "/api/notes?" + query), 400,
-                                    mentions=name)
+                doc = self.assert_problem(self.server.json("GET", "/api/notes?" + query), 400,
+                                          mentions=name)
+                if name != "query":
+                    self.assertEqual(doc.get("parameter"), name, doc)
 
 
 class persistence(NotesTestCase):
@@ -335,6 +395,86 @@ class persistence(NotesTestCase):
                 made.append(self.create(f"on {backend}", server=server))
                 self.stop(server)
         self.assertTrue(os.path.exists(self.db))
+
+
+try:
+    import jsonschema
+except ImportError:  # external validation is skipped; the structure is still checked
+    jsonschema = None
+
+
+class openapi(NotesTestCase):
+    def document(self):
+        status, headers, doc = self.server.json("GET", "/api/openapi.json")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "application/json")
+        return doc
+
+    def test_document_lists_every_route(self):
+        doc = self.document()
+        self.assertEqual(doc["openapi"], "3.1.0")
+        self.assertEqual(set(doc["paths"]), {"/api/notes", "/api/notes/{id}", "/api/openapi.json"})
+        self.assertEqual(set(doc["paths"]["/api/notes"]), {"get", "post"})
+        self.assertEqual(set(doc["paths"]["/api/notes/{id}"]) - {"parameters"},
+                         {"get", "put", "delete"})
+        schemas = doc["components"]["schemas"]
+        self.assertEqual(list(schemas["Note"]["properties"]),
+                         ["id", "title", "body", "created", "updated"])
+        self.assertEqual(list(schemas["NoteInput"]["properties"]), ["title", "body"])
+        self.assertFalse(schemas["NoteInput"]["additionalProperties"])
+        # Every operation has an operationId and a response for each status it can answer.
+        for path, item in doc["paths"].items():
+            for method, op in item.items():
+                if method == "parameters":
+                    continue
+                with self.subTest(path=path, method=method):
+                    self.assertIn("operationId", op)
+                    self.assertTrue(op["responses"])
+
+    def schema(self, doc, name):
+        """A schema validating against components/schemas/`name`, its refs resolvable."""
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$ref": f"#/components/schemas/{name}", "components": doc["components"]}
+
+    @unittest.skipIf(jsonschema is None, "python3-jsonschema is not installed")
+    def test_real_answers_validate_against_the_schemas(self):
+        s = self.server
+        doc = self.document()
+        for name, schema in doc["components"]["schemas"].items():
+            with self.subTest(schema=name):
+                jsonschema.Draft202012Validator.check_schema(schema)
+        validate = lambda value, name: jsonschema.Draft202012Validator(
+            self.schema(doc, name)).validate(value)
+
+        note = self.create("checked", "against the schema")
+        validate(note, "Note")
+        validate(s.json("GET", f"/api/notes/{note['id']}")[2], "Note")
+        validate(s.json("GET", "/api/notes")[2], "NotePage")
+        validate({"title": "t", "body": "b"}, "NoteInput")
+        validate({"title": "t", "body": None}, "NoteInput")
+        # What the API refuses, the schema refuses too.
+        for bad in ({"title": "t", "bdy": "x"}, {"body": "x"}, {"title": 5}, {"title": ""},
+                    {"title": "t" * 201}, {"title": "t", "body": "b" * 10001}):
+            with self.subTest(bad=str(bad)[:40]):
+                with self.assertRaises(jsonschema.ValidationError):
+                    validate(bad, "NoteInput")
+                self.assert_problem(s.json("POST", "/api/notes", bad), 400)
+        # Every kind of error body is a Problem.
+        problems = [
+            s.json("GET", "/api/notes/999"),                      # 404
+            s.json("GET", "/api/notes/abc"),                      # 400, parameter
+            s.json("GET", "/api/notes?limit=0"),                  # 400, query parameter
+            s.json("POST", "/api/notes", '{"title": '),          # 400, syntax: offset, line...
+            s.json("POST", "/api/notes", {"title": 1}),           # 400, path
+            s.json("POST", "/api/notes", {"title": "t"}, {"Content-Type": "text/plain"}),  # 415
+        ]
+        for status, _, body in problems:
+            with self.subTest(status=status, body=body):
+                self.assertGreaterEqual(status, 400)
+                validate(body, "Problem")
+                # and each member it has is one the schema names
+                self.assertLessEqual(set(body), set(doc["components"]["schemas"]["Problem"]
+                                                    ["properties"]))
 
 
 def read_response(sock):
